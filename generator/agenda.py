@@ -1,0 +1,247 @@
+"""The common agenda: the vision, goals and shared indicators, read from `datapackages/common-agenda/`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frictionless import Package
+
+from generator.descriptors import read_descriptor
+from generator.periods import PeriodError, parse_period
+from generator.validation.problems import Problem, relative
+from generator.validation.structure import frictionless_problems
+
+AGENDA_FOLDER = "common-agenda"
+OBSERVATION_SCHEMA_FILE = "observation.schema.json"
+# The fields every observation has; the agenda's dimensions sit between `geography` and `unit`.
+CORE_FIELDS = ("indicator", "period", "geography")
+MEASURE_FIELDS = ("unit", "value", "lower_bound", "upper_bound", "numerator", "denominator", "status", "note")
+STATUS_FLAGS = ("provisional", "estimated", "suppressed", "break_in_series")
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    label: str
+    symbol: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    label: str
+    description: str = ""
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Geography:
+    id: str
+    name: str
+    kind: str = ""
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    goal: str
+    title: str
+    definition: str
+    unit: str
+    direction: str  # "increase" or "decrease": which way is better
+    decimals: int
+    steward: str
+    baseline_period: str | None = None
+    target_value: float | None = None
+    target_period: str | None = None
+    dimensions: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_value is not None and self.target_period is not None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    name: str
+    title: str
+    description: str
+    vision: str
+    area: str  # the geography of the headline series
+    fictional: bool
+    licences: tuple[dict, ...]
+    goals: tuple[Goal, ...]
+    indicators: tuple[Indicator, ...]
+    units: dict[str, Unit]
+    dimensions: tuple[Dimension, ...]
+    geographies: dict[str, Geography]
+    observation_schema: dict
+    folder: Path
+    version: str = ""
+    initiative: dict = field(default_factory=dict)
+
+    @property
+    def dimension_ids(self) -> tuple[str, ...]:
+        return tuple(dimension.id for dimension in self.dimensions)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.indicators_by_id[indicator_id]
+
+    @property
+    def indicators_by_id(self) -> dict[str, Indicator]:
+        return {indicator.id: indicator for indicator in self.indicators}
+
+    @property
+    def dimensions_by_id(self) -> dict[str, Dimension]:
+        return {dimension.id: dimension for dimension in self.dimensions}
+
+    def indicators_of(self, goal_id: str) -> list[Indicator]:
+        return [indicator for indicator in self.indicators if indicator.goal == goal_id]
+
+
+def load_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]]:
+    """The agenda, or None with the problems that make it unusable (the agenda is the backbone's to fix)."""
+    descriptor_path = folder / "datapackage.json"
+    descriptor, problems = read_descriptor(descriptor_path, relative(descriptor_path, root))
+    if descriptor is None:
+        return None, problems
+    problems = frictionless_problems(descriptor_path, root, partner=AGENDA_FOLDER)
+    if problems:
+        return None, problems
+    schema_path = folder / OBSERVATION_SCHEMA_FILE
+    schema_name = relative(schema_path, root)
+    try:
+        observation_schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        return None, [Problem(
+            "invalid-observation-schema",
+            f"The agreed observation schema cannot be read: {error}.",
+            f"Keep a valid Table Schema in {schema_name}.",
+            schema_name,
+            partner=AGENDA_FOLDER,
+        )]
+
+    tables = _read_tables(descriptor_path)
+    groups: dict[str, list[str]] = {}
+    for row in tables["groups"]:
+        groups.setdefault(row["dimension"], []).append(row["group"])
+    initiative = descriptor.get("initiative") or {}
+    agenda = Agenda(
+        name=descriptor.get("name", AGENDA_FOLDER),
+        title=descriptor.get("title", ""),
+        description=descriptor.get("description", ""),
+        vision=initiative.get("vision", ""),
+        area=initiative.get("area", ""),
+        fictional=bool(initiative.get("fictional", False)),
+        licences=tuple(descriptor.get("licenses") or ()),
+        goals=tuple(Goal(row["id"], row["title"], row["summary"] or "") for row in tables["goals"]),
+        indicators=tuple(_indicator(row) for row in tables["indicators"]),
+        units={row["id"]: _unit(row) for row in tables["units"]},
+        dimensions=tuple(
+            Dimension(row["id"], row["label"], row["description"] or "", tuple(groups.get(row["id"], ())))
+            for row in tables["dimensions"]
+        ),
+        geographies={
+            row["id"]: Geography(row["id"], row["name"], row["kind"] or "", row["parent"] or "")
+            for row in tables["geographies"]
+        },
+        observation_schema=observation_schema,
+        folder=folder,
+        version=str(descriptor.get("version", "")),
+        initiative=initiative,
+    )
+    return agenda, _consistency_problems(agenda, root)
+
+
+def observation_fields(agenda: Agenda) -> list[str]:
+    return [field["name"] for field in agenda.observation_schema.get("fields", [])]
+
+
+def _read_tables(descriptor_path: Path) -> dict[str, list[dict]]:
+    package = Package(str(descriptor_path))
+    return {
+        name: [row.to_dict() for row in package.get_resource(name).read_rows()]
+        for name in ("goals", "units", "dimensions", "groups", "geographies", "indicators")
+    }
+
+
+def _indicator(row: dict) -> Indicator:
+    target = row["target_value"]
+    return Indicator(
+        id=row["id"],
+        goal=row["goal"],
+        title=row["title"],
+        definition=row["definition"],
+        unit=row["unit"],
+        direction=row["direction"],
+        decimals=int(row["decimals"]),
+        steward=row["steward"],
+        baseline_period=row["baseline_period"],
+        target_value=float(target) if target is not None else None,
+        target_period=row["target_period"],
+        dimensions=tuple((row["dimensions"] or "").split()),
+        source=row["source"] or "",
+    )
+
+
+def _unit(row: dict) -> Unit:
+    def number(value):
+        return float(value) if value is not None else None
+
+    return Unit(row["id"], row["label"], row["symbol"] or "", number(row["minimum"]), number(row["maximum"]),
+                bool(row["integer"]))
+
+
+def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
+    """Rules that tie the agenda's tables together beyond what its foreign keys can say."""
+    problems: list[Problem] = []
+    indicators_file = relative(agenda.folder / "indicators.csv", root)
+    descriptor_file = relative(agenda.folder / "datapackage.json", root)
+    schema_file = relative(agenda.folder / OBSERVATION_SCHEMA_FILE, root)
+
+    def problem(rule, message, hint, file, line=None, field_name=None):
+        problems.append(Problem(rule, message, hint, file, line, field=field_name, partner=AGENDA_FOLDER))
+
+    if agenda.area not in agenda.geographies:
+        problem("unknown-area", f'The initiative\'s area "{agenda.area}" is not in geographies.csv.',
+                'Set "initiative.area" in datapackage.json to the id of the geography of the headline series.',
+                descriptor_file)
+    for line, indicator in enumerate(agenda.indicators, start=2):
+        for dimension in indicator.dimensions:
+            if dimension not in agenda.dimensions_by_id:
+                problem("unknown-dimension", f'Indicator "{indicator.id}" lists dimension "{dimension}", '
+                        "which is not in dimensions.csv.",
+                        "Add the dimension to dimensions.csv and observation.schema.json, or remove it here.",
+                        indicators_file, line, "dimensions")
+        for column in ("baseline_period", "target_period"):
+            label = getattr(indicator, column)
+            if label:
+                try:
+                    parse_period(label)
+                except PeriodError as error:
+                    problem("invalid-period", str(error) + ".", "Correct the period.", indicators_file, line, column)
+        if (indicator.target_value is None) != (indicator.target_period is None):
+            problem("incomplete-target", f'Indicator "{indicator.id}" has a target value or a target period, '
+                    "but not both.", "Give both target_value and target_period, or neither.",
+                    indicators_file, line, "target_value")
+    expected = [*CORE_FIELDS, *agenda.dimension_ids, *MEASURE_FIELDS]
+    if observation_fields(agenda) != expected:
+        problem("schema-dimensions-mismatch",
+                "The observation schema's fields are not indicator, period, geography, one column per "
+                "dimension of dimensions.csv (in its order), then " + ", ".join(MEASURE_FIELDS) + ".",
+                "Expected fields: " + ", ".join(expected) + ".", schema_file)
+    return problems

@@ -1,0 +1,180 @@
+"""Find and load partner packages: descriptors checked, paths kept inside the package, tables read once."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from generator.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda
+from generator.descriptors import read_descriptor
+from generator.validation.problems import Problem, relative
+from generator.validation.structure import FileLayout
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+MAX_DATA_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One observations file of a partner package, with every cell as the text the partner wrote."""
+
+    resource: str
+    path: Path
+    shown_as: str  # the path people see in messages: relative to the project root
+    table: pd.DataFrame | None  # None when the file cannot be read as CSV at all
+    layout: FileLayout = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PartnerPackage:
+    slug: str
+    folder: Path
+    descriptor: dict
+    files: tuple[DataFile, ...]
+
+    @property
+    def title(self) -> str:
+        return str(self.descriptor.get("title") or self.slug)
+
+    @property
+    def description(self) -> str:
+        return str(self.descriptor.get("description") or "")
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version") or "")
+
+    @property
+    def created(self) -> str:
+        return str(self.descriptor.get("created") or "")
+
+    @property
+    def licences(self) -> list[dict]:
+        return [licence for licence in self.descriptor.get("licenses") or [] if isinstance(licence, dict)]
+
+    @property
+    def details(self) -> dict:
+        details = self.descriptor.get("partner")
+        return details if isinstance(details, dict) else {}
+
+
+def partner_folders(datapackages: Path) -> list[Path]:
+    """Every partner folder, in a stable order; the agenda and hidden folders are not partners."""
+    if not datapackages.is_dir():
+        return []
+    return sorted(
+        folder for folder in datapackages.iterdir()
+        if folder.is_dir() and folder.name != AGENDA_FOLDER and not folder.name.startswith((".", "_"))
+    )
+
+
+def load_package(folder: Path, agenda: Agenda, root: Path) -> tuple[PartnerPackage | None, list[Problem]]:
+    """The package with its tables read, or None; plus every problem with the descriptor and its paths."""
+    slug = folder.name
+    descriptor_path = folder / "datapackage.json"
+    shown_as = relative(descriptor_path, root)
+    descriptor, problems = read_descriptor(descriptor_path, shown_as, partner=slug)
+    if descriptor is None:
+        return None, problems
+
+    def problem(rule: str, message: str, hint: str) -> None:
+        problems.append(Problem(rule, message, hint, shown_as, partner=slug))
+
+    if not SLUG.match(slug):
+        problem("invalid-folder-name", f'The folder name "{slug}" is not a valid partner slug.',
+                "Use lower-case letters, digits and hyphens only, as in county-health.")
+    if descriptor.get("name") != slug:
+        problem("name-mismatch", f'The package "name" is {json.dumps(descriptor.get("name"))}, '
+                f'but the folder is "{slug}".', f'Set "name": "{slug}" in datapackage.json.')
+    if not descriptor.get("licenses"):
+        problem("missing-licence", "The package names no licence, so nobody may reuse its data.",
+                'Add "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}] '
+                "or the licence your organisation agreed with the backbone.")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        problem("missing-resources", "The package lists no resources.",
+                'List your observations file: "resources": [{"name": "observations", "path": "observations.csv", '
+                f'"schema": "{OBSERVATION_SCHEMA_FILE}"}}].')
+        return None, problems
+
+    files: list[DataFile] = []
+    seen_names: set[str] = set()
+    for index, resource in enumerate(resources):
+        name = resource.get("name") if isinstance(resource, dict) else None
+        label = f'Resource {index + 1} ("{name}")' if name else f"Resource {index + 1}"
+        if not isinstance(resource, dict) or not isinstance(name, str) or not name:
+            problem("invalid-resource", f"{label} has no name.", 'Give each resource a "name", such as "observations".')
+            continue
+        if name in seen_names:
+            problem("duplicate-resource-name", f'Two resources are named "{name}".', "Give each resource its own name.")
+            continue
+        seen_names.add(name)
+        path_problem = _path_problem(resource.get("path"), folder)
+        if path_problem:
+            problem("unsafe-path", f"{label}: {path_problem[0]}", path_problem[1])
+            continue
+        schema_problem = _schema_problem(resource.get("schema"), folder, agenda)
+        if schema_problem:
+            problem("schema-mismatch", f"{label}: {schema_problem}",
+                    f"Copy datapackages/{AGENDA_FOLDER}/{OBSERVATION_SCHEMA_FILE} into your folder unchanged and set "
+                    f'"schema": "{OBSERVATION_SCHEMA_FILE}"; ask the backbone if you need a change to it.')
+            continue
+        path = folder / resource["path"]
+        files.append(DataFile(name, path, relative(path, root), _read_table(path), FileLayout(path)))
+    return PartnerPackage(slug, folder, descriptor, tuple(files)), problems
+
+
+def _path_problem(path: object, folder: Path) -> tuple[str, str] | None:
+    """Why a resource path is refused, if it is: only regular CSV files inside the package are read."""
+    keep_inside = "Put the CSV file inside your package folder and give its path relative to datapackage.json."
+    if not isinstance(path, str) or not path:
+        return 'it has no "path" (or lists several).', 'Give one "path", such as "observations.csv".'
+    if "://" in path or path.startswith("//"):
+        return f'its path "{path}" is a URL, and packages are never fetched from elsewhere.', keep_inside
+    posix = PurePosixPath(path.replace("\\", "/"))
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", path):
+        return f'its path "{path}" is absolute.', keep_inside
+    if any(part == ".." for part in posix.parts):
+        return f'its path "{path}" leaves the package folder.', keep_inside
+    if any(part.startswith(".") for part in posix.parts):
+        return f'its path "{path}" points into a hidden file or folder.', keep_inside
+    if posix.suffix.lower() != ".csv":
+        return f'its path "{path}" is not a .csv file.', "Save the observations as CSV (UTF-8)."
+    target = folder / path
+    if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
+        return f'its path "{path}" is a link.', keep_inside
+    if not target.is_file():
+        return f'its file "{path}" does not exist.', "Add the file, or correct the path in datapackage.json."
+    if target.stat().st_size > MAX_DATA_FILE_BYTES:
+        return (f'its file "{path}" is {target.stat().st_size:,} bytes, over the limit of {MAX_DATA_FILE_BYTES:,}.',
+                "Split the data into several files, for example one per indicator.")
+    return None
+
+
+def _schema_problem(schema: object, folder: Path, agenda: Agenda) -> str | None:
+    if schema == OBSERVATION_SCHEMA_FILE:
+        schema_path = folder / OBSERVATION_SCHEMA_FILE
+        if schema_path.is_symlink() or not schema_path.is_file():
+            return f"its schema file {OBSERVATION_SCHEMA_FILE} is missing."
+        try:
+            schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return f"its schema file {OBSERVATION_SCHEMA_FILE} is not valid JSON."
+    if not isinstance(schema, dict):
+        return f'its "schema" is not "{OBSERVATION_SCHEMA_FILE}".'
+    if schema != agenda.observation_schema:
+        return "its schema differs from the agreed observation schema."
+    return None
+
+
+def _read_table(path: Path) -> pd.DataFrame | None:
+    """Every cell as text; blank stays blank (no NaN guessing), so the rules see what the partner wrote."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
+                           skip_blank_lines=False, engine="c")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None

@@ -1,0 +1,61 @@
+"""The published method's constants: read by the computation and by the /methodology/ page alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TARGET_ACHIEVED = "target_achieved"
+SUBSTANTIAL = "substantial_progress"
+MODERATE = "moderate_progress"
+LIMITED = "limited_progress"
+DETERIORATION = "deterioration"
+NOT_AVAILABLE = "not_available"
+
+STATUSES = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION, NOT_AVAILABLE)
+# Statuses counted as "improving" in headlines such as "9 of 15 indicators improving".
+IMPROVING = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE)
+
+# What each status is called on the site: the words differ with and without a target, because without a
+# target the method measures the pace of change, and with one it measures the pace against the pace needed.
+WORDS_WITH_TARGET = {
+    TARGET_ACHIEVED: "Target met",
+    SUBSTANTIAL: "On track",
+    MODERATE: "Some progress",
+    LIMITED: "Little progress",
+    DETERIORATION: "Moving away",
+    NOT_AVAILABLE: "Not enough data",
+}
+WORDS_WITHOUT_TARGET = {
+    TARGET_ACHIEVED: "Target met",
+    SUBSTANTIAL: "Improving",
+    MODERATE: "Improving slowly",
+    LIMITED: "Little or no change",
+    DETERIORATION: "Worsening",
+    NOT_AVAILABLE: "Not enough data",
+}
+
+# Replaces a base value or target of exactly zero, where growth rates are undefined (as sdg-build 2.4.0 does).
+ZERO_REPLACEMENT = 0.001
+# The exponent of the natural-limit adjustment.
+LIMIT_EXPONENT = 4.44
+# Fewer usable periods than this and there is no trend to speak of.
+MIN_PERIODS = 2
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Progress values at which the status changes: high → substantial, medium → moderate, low → limited."""
+
+    high: float
+    medium: float
+    low: float
+
+
+# Without a target, P is the compound annual growth rate in the desired direction.
+GROWTH_THRESHOLDS = Thresholds(high=0.015, medium=0.005, low=0.0)
+# With a target, P is the ratio of the observed growth to the growth needed to reach the target in time.
+TARGET_THRESHOLDS = Thresholds(high=0.95, medium=0.60, low=0.0)
+
+
+def status_words(status: str, has_target: bool) -> str:
+    return (WORDS_WITH_TARGET if has_target else WORDS_WITHOUT_TARGET)[status]

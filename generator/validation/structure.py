@@ -1,0 +1,160 @@
+"""Structure and types, checked by frictionless, reported as Problems at physical lines."""
+
+from __future__ import annotations
+
+import csv
+from functools import cached_property
+from pathlib import Path
+
+from frictionless import Resource, Schema, validate
+
+from generator.validation.problems import Problem, relative
+
+# frictionless stops counting at this many errors a file; a partner fixes the first ones first anyway.
+ERROR_LIMIT = 1000
+
+_TYPE_HINTS = {
+    "number": "Write a plain number with a dot for decimals and no thousands separator, % sign or text "
+    "(for example 1234.5). If the value is withheld, leave the cell blank and set the status to suppressed.",
+    "integer": "Write a whole number with no decimals, separators or text (for example 12).",
+    "boolean": "Write true or false.",
+}
+
+_HINTS = {
+    "missing-cell": "The row has fewer cells than the header: a comma is missing or the row was cut short.",
+    "extra-cell": "The row has more cells than the header: put double quotes around a value that contains a comma.",
+    "blank-row": "Delete the empty row.",
+    "blank-label": "Give every column a name in the header row.",
+    "duplicate-label": "Two columns have the same name: rename or delete one.",
+    "extra-label": "This column is not in the agreed observation schema: delete it or rename it to an agreed field.",
+    "missing-label": "Add this column to the header; leave its cells blank if you have nothing to put in them.",
+    "incorrect-label": "Rename the column to the agreed field name.",
+    "encoding-error": "Save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8).",
+    "unique-error": "Each value in this column must be unique: remove or rename the duplicate.",
+    "primary-key": "Each row must have a unique key: remove the duplicate row.",
+    "foreign-key": "This value must exist in the table it refers to: correct it or add it there first.",
+    "source-error": "The file cannot be read as CSV: check it opens in a text editor.",
+    "scheme-error": "Refer to a file inside the package folder by its relative path.",
+    "format-error": "Save the data as CSV.",
+}
+
+
+class FileLayout:
+    """The header and where each record starts, read once and only when a problem needs a line number."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @cached_property
+    def _records(self) -> tuple[list[str], list[int]]:
+        starts = [0, 1]  # frictionless numbers records from 1, and record 1 is the header
+        header: list[str] = []
+        try:
+            with self.path.open(newline="", encoding="utf-8", errors="replace") as file:
+                reader = csv.reader(file)
+                header = next(reader, [])
+                previous_end = reader.line_num
+                for _ in reader:
+                    starts.append(previous_end + 1)
+                    previous_end = reader.line_num
+        except (OSError, csv.Error):
+            pass
+        return header, starts
+
+    def line(self, record_number: int | None) -> int | None:
+        if record_number is None:
+            return None
+        starts = self._records[1]
+        return starts[record_number] if record_number < len(starts) else record_number
+
+    def column(self, field_name: str | None, fallback: int | None) -> int | None:
+        header = [label.strip().lstrip("\ufeff") for label in self._records[0]]
+        if field_name and field_name in header:
+            return header.index(field_name) + 1
+        return fallback
+
+
+def frictionless_problems(descriptor_path: Path, root: Path, partner: str | None = None) -> list[Problem]:
+    """Everything frictionless finds in a whole package (the agenda's own foreign keys included)."""
+    report = validate(str(descriptor_path), limit_errors=ERROR_LIMIT)
+    return _problems(report, descriptor_path.parent, root, partner)
+
+
+def table_problems(path: Path, schema: dict, root: Path, partner: str | None = None) -> list[Problem]:
+    """Everything frictionless finds in one CSV file read against the agreed schema."""
+    resource = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema))
+    report = resource.validate(limit_errors=ERROR_LIMIT)
+    return _problems(report, path.parent, root, partner)
+
+
+def _problems(report, folder: Path, root: Path, partner: str | None) -> list[Problem]:
+    problems = [_descriptor_problem(error, folder, root, partner) for error in report.errors]
+    for task in report.tasks:
+        # `place` is the resource's path as the descriptor gives it, relative to the package folder.
+        data_path = folder / task.place if task.place else folder
+        layout = FileLayout(data_path)
+        file = relative(data_path, root)
+        problems.extend(_table_problem(error, layout, file, partner) for error in task.errors)
+    return problems
+
+
+def _descriptor_problem(error, folder: Path, root: Path, partner: str | None) -> Problem:
+    return Problem(
+        error.type,
+        error.message + ".",
+        "Compare datapackage.json with the one `indicators new-partner` writes.",
+        relative(folder / "datapackage.json", root),
+        partner=partner,
+    )
+
+
+def _table_problem(error, layout: FileLayout, file: str, partner: str | None) -> Problem:
+    details = error.to_dict()
+    field_name = details.get("fieldName") or details.get("label") or None
+    record = details.get("rowNumber")
+    if record is None and details.get("rowNumbers"):
+        record = details["rowNumbers"][0]
+    line = layout.line(record)
+    column = layout.column(field_name, details.get("fieldNumber"))
+    return Problem(
+        rule=error.type,
+        message=_message(error.type, details),
+        hint=_hint(error.type, details),
+        file=file,
+        line=line,
+        column=column,
+        field=field_name,
+        partner=partner,
+    )
+
+
+def _message(rule: str, details: dict) -> str:
+    field_name = details.get("fieldName") or details.get("label")
+    cell = details.get("cell")
+    if rule == "type-error":
+        kind = (details.get("note") or "").split('"')[1].split("/")[0] if '"' in (details.get("note") or "") else ""
+        return f'"{cell}" in column "{field_name}" is not a {kind or "valid value"}.'
+    if rule == "constraint-error":
+        if "required" in (details.get("note") or ""):
+            return f'Column "{field_name}" is empty, and it must have a value.'
+        return f'"{cell}" in column "{field_name}" breaks the rule {details.get("note")}.'
+    if rule in ("missing-cell", "extra-cell", "blank-row"):
+        return details.get("message", rule) + "."
+    return details.get("message", rule) + "."
+
+
+def _hint(rule: str, details: dict) -> str:
+    note = details.get("note") or ""
+    if rule == "type-error":
+        kind = note.split('"')[1].split("/")[0] if '"' in note else ""
+        return _TYPE_HINTS.get(kind, "Correct the value to the column's type.")
+    if rule == "constraint-error":
+        if "required" in note:
+            return "Fill in this cell: every observation needs it."
+        if "enum" in note:
+            return "Use exactly one of the allowed values (the list is in the note), or leave the cell blank."
+        if "pattern" in note:
+            return ("Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2)."
+                    if details.get("fieldName", "").endswith("period") else "Correct the value to the pattern.")
+        return "Correct the value so that it meets the rule."
+    return _HINTS.get(rule, "See the frictionless documentation for this error type.")
