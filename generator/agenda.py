@@ -8,10 +8,6 @@ from pathlib import Path
 
 from frictionless import Package
 
-from generator.descriptors import read_descriptor
-from generator.periods import PeriodError, parse_period
-from generator.validation.problems import Problem, relative
-from generator.validation.structure import frictionless_problems
 
 AGENDA_FOLDER = "common-agenda"
 OBSERVATION_SCHEMA_FILE = "observation.schema.json"
@@ -113,34 +109,16 @@ class Agenda:
         return [indicator for indicator in self.indicators if indicator.goal == goal_id]
 
 
-def load_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]]:
-    """The agenda, or None with the problems that make it unusable (the agenda is the backbone's to fix)."""
-    descriptor_path = folder / "datapackage.json"
-    descriptor, problems = read_descriptor(descriptor_path, relative(descriptor_path, root))
-    if descriptor is None:
-        return None, problems
-    problems = frictionless_problems(descriptor_path, root, partner=AGENDA_FOLDER)
-    if problems:
-        return None, problems
-    schema_path = folder / OBSERVATION_SCHEMA_FILE
-    schema_name = relative(schema_path, root)
-    try:
-        observation_schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        return None, [Problem(
-            "invalid-observation-schema",
-            f"The agreed observation schema cannot be read: {error}.",
-            f"Keep a valid Table Schema in {schema_name}.",
-            schema_name,
-            partner=AGENDA_FOLDER,
-        )]
-
-    tables = _read_tables(descriptor_path)
+def read_agenda(folder: Path) -> Agenda:
+    """The agenda from its folder. Validation checks the folder first (see validation.agenda_rules)."""
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
+    observation_schema = json.loads((folder / OBSERVATION_SCHEMA_FILE).read_text(encoding="utf-8"))
+    tables = _read_tables(folder / "datapackage.json")
     groups: dict[str, list[str]] = {}
     for row in tables["groups"]:
         groups.setdefault(row["dimension"], []).append(row["group"])
     initiative = descriptor.get("initiative") or {}
-    agenda = Agenda(
+    return Agenda(
         name=descriptor.get("name", AGENDA_FOLDER),
         title=descriptor.get("title", ""),
         description=descriptor.get("description", ""),
@@ -164,7 +142,6 @@ def load_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]]
         version=str(descriptor.get("version", "")),
         initiative=initiative,
     )
-    return agenda, _consistency_problems(agenda, root)
 
 
 def observation_fields(agenda: Agenda) -> list[str]:
@@ -204,44 +181,3 @@ def _unit(row: dict) -> Unit:
 
     return Unit(row["id"], row["label"], row["symbol"] or "", number(row["minimum"]), number(row["maximum"]),
                 bool(row["integer"]))
-
-
-def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
-    """Rules that tie the agenda's tables together beyond what its foreign keys can say."""
-    problems: list[Problem] = []
-    indicators_file = relative(agenda.folder / "indicators.csv", root)
-    descriptor_file = relative(agenda.folder / "datapackage.json", root)
-    schema_file = relative(agenda.folder / OBSERVATION_SCHEMA_FILE, root)
-
-    def problem(rule, message, hint, file, line=None, field_name=None):
-        problems.append(Problem(rule, message, hint, file, line, field=field_name, partner=AGENDA_FOLDER))
-
-    if agenda.area not in agenda.geographies:
-        problem("unknown-area", f'The initiative\'s area "{agenda.area}" is not in geographies.csv.',
-                'Set "initiative.area" in datapackage.json to the id of the geography of the headline series.',
-                descriptor_file)
-    for line, indicator in enumerate(agenda.indicators, start=2):
-        for dimension in indicator.dimensions:
-            if dimension not in agenda.dimensions_by_id:
-                problem("unknown-dimension", f'Indicator "{indicator.id}" lists dimension "{dimension}", '
-                        "which is not in dimensions.csv.",
-                        "Add the dimension to dimensions.csv and observation.schema.json, or remove it here.",
-                        indicators_file, line, "dimensions")
-        for column in ("baseline_period", "target_period"):
-            label = getattr(indicator, column)
-            if label:
-                try:
-                    parse_period(label)
-                except PeriodError as error:
-                    problem("invalid-period", str(error) + ".", "Correct the period.", indicators_file, line, column)
-        if (indicator.target_value is None) != (indicator.target_period is None):
-            problem("incomplete-target", f'Indicator "{indicator.id}" has a target value or a target period, '
-                    "but not both.", "Give both target_value and target_period, or neither.",
-                    indicators_file, line, "target_value")
-    expected = [*CORE_FIELDS, *agenda.dimension_ids, *MEASURE_FIELDS]
-    if observation_fields(agenda) != expected:
-        problem("schema-dimensions-mismatch",
-                "The observation schema's fields are not indicator, period, geography, one column per "
-                "dimension of dimensions.csv (in its order), then " + ", ".join(MEASURE_FIELDS) + ".",
-                "Expected fields: " + ", ".join(expected) + ".", schema_file)
-    return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.validation.problems import Problem
+from generator.problems import Problem
 
 MAX_DESCRIPTOR_BYTES = 1_000_000
 

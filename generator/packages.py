@@ -11,8 +11,8 @@ import pandas as pd
 
 from generator.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda
 from generator.descriptors import read_descriptor
-from generator.validation.problems import Problem, relative
-from generator.validation.structure import FileLayout
+from generator.problems import Problem, relative
+from generator.lines import FileLayout
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_DATA_FILE_BYTES = 200 * 1024 * 1024

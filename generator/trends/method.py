@@ -59,3 +59,13 @@ TARGET_THRESHOLDS = Thresholds(high=0.95, medium=0.60, low=0.0)
 
 def status_words(status: str, has_target: bool) -> str:
     return (WORDS_WITH_TARGET if has_target else WORDS_WITHOUT_TARGET)[status]
+
+# Neutral names for tables that mix indicators with and without targets.
+STATUS_NAMES = {
+    TARGET_ACHIEVED: "Target met",
+    SUBSTANTIAL: "Substantial progress",
+    MODERATE: "Moderate progress",
+    LIMITED: "Limited or no progress",
+    DETERIORATION: "Deterioration",
+    NOT_AVAILABLE: "Not enough data",
+}

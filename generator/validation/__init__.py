@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.agenda import AGENDA_FOLDER, Agenda, load_agenda
+from generator.agenda import AGENDA_FOLDER, Agenda
 from generator.packages import PartnerPackage, load_package, partner_folders
 from generator.project import Project
-from generator.validation.problems import ERROR, WARNING, Problem, Report, relative
+from generator.problems import ERROR, WARNING, Problem, Report, relative
+from generator.validation.agenda_rules import check_agenda
 from generator.validation.rules import duplicate_problems, observation_problems
 from generator.validation.structure import table_problems
 
@@ -40,7 +41,7 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
     """
     root = project.root
     report = Report()
-    agenda, agenda_problems = load_agenda(project.agenda_folder, root)
+    agenda, agenda_problems = check_agenda(project.agenda_folder, root)
     report.extend(agenda_problems)
     report.checked_files.append(relative(project.agenda_folder / "datapackage.json", root))
     if agenda is None:

@@ -16,7 +16,7 @@ import pandas as pd
 from generator.agenda import AGENDA_FOLDER, Agenda
 from generator.packages import DataFile
 from generator.periods import PERIOD_PATTERN, PeriodError, parse_period
-from generator.validation.problems import Problem
+from generator.problems import Problem
 
 MAX_PER_RULE = 50
 AGENDA_FILE = f"datapackages/{AGENDA_FOLDER}/indicators.csv"

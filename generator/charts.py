@@ -1,0 +1,264 @@
+"""Charts: Altair specs (Vega-Lite JSON) for every indicator, their descriptions, tables and static SVGs.
+
+A chart never computes a statistic: levels come from the observations table, verdicts from the trends.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from generator.agenda import Agenda, Indicator
+from generator.formatting import d3_format, format_number, format_value
+from generator.periods import parse_period, periods_between
+from generator.trends.series import SeriesTrend
+
+VEGA_LITE_VERSION = "6.4"
+WIDTH = 640  # for the static SVG; in the browser the chart fills its container
+HEIGHT = 300
+STATUS_LABELS = {"": "Final", "provisional": "Provisional", "estimated": "Estimated",
+                 "break_in_series": "New method", "suppressed": "Suppressed"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """What a chart shows, as rows of text: the chart's accessible alternative."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    indicator: str
+    name: str  # "headline", "geography" or a dimension id; the SVG is <name>.svg beside the page
+    title: str
+    description: str  # the chart in words, for screen readers and for the SVG's alt text
+    spec: dict  # Vega-Lite, width "container"
+    table: Table
+
+    @property
+    def static_spec(self) -> dict:
+        return {**self.spec, "width": WIDTH}
+
+
+def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[SeriesTrend],
+                     agenda: Agenda) -> list[Chart]:
+    """The headline chart, then one chart by geography and one per dimension that has data."""
+    if rows.empty:
+        return []
+    dimensions = agenda.dimension_ids
+    totals = rows[(rows[list(dimensions)] == "").all(axis=1)]
+    domain = _period_domain(rows["period"])
+    charts = []
+    headline_rows = totals[totals["geography"] == agenda.area]
+    headline = next((trend for trend in series if trend.headline), None)
+    if not headline_rows.empty:
+        charts.append(_headline_chart(indicator, headline_rows, headline, domain, agenda))
+    if totals["geography"].nunique() > 1:
+        named = totals.assign(group=totals["geography"].map(lambda key: agenda.geographies[key].name))
+        trends = {agenda.geographies[trend.geography].name: trend for trend in series if not trend.groups}
+        charts.append(_groups_chart(indicator, named, "geography", "By geography", "Geography", trends, domain,
+                                    agenda))
+    for dimension in agenda.dimensions:
+        others = [other for other in dimensions if other != dimension.id]
+        broken_down = rows[(rows[dimension.id] != "") & (rows["geography"] == agenda.area)
+                           & (rows[others] == "").all(axis=1)]
+        if broken_down.empty:
+            continue
+        order = {group: position for position, group in enumerate(dimension.groups)}
+        broken_down = broken_down.assign(group=broken_down[dimension.id])
+        broken_down = broken_down.sort_values(["group", "time"], key=lambda column: column.map(order)
+                                              if column.name == "group" else column)
+        trends = {trend.groups[0][1]: trend for trend in series
+                  if trend.geography == agenda.area and len(trend.groups) == 1 and trend.groups[0][0] == dimension.id}
+        charts.append(_groups_chart(indicator, broken_down, dimension.id, f"By {dimension.label.lower()}",
+                                    dimension.label, trends, domain, agenda))
+    return charts
+
+
+def sparkline_spec(indicator: Indicator, rows: pd.DataFrame) -> dict:
+    """A word-sized line of the headline series, for scorecards."""
+    data = rows[rows["value"].notna()][["period", "time", "value"]]
+    chart = alt.Chart(data).mark_line(strokeWidth=2, color="#3f51b5", point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("time:Q", axis=None, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+    ).properties(width=120, height=32, background="transparent")
+    return chart.configure_view(stroke=None).to_dict(validate=False)
+
+
+def render_svgs(specs: dict[str, dict], workers: int = 2) -> dict[str, str]:
+    """Static SVG for each spec, by the same key; vl-convert runs outside the GIL, so threads use every core."""
+    def render(item):
+        key, spec = item
+        return key, vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(render, sorted(specs.items())))
+
+
+def javascript_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed in one file the site serves itself, so charts need no other host."""
+    return vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+
+
+def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend | None, domain: list[str],
+                    agenda: Agenda) -> Chart:
+    unit = agenda.units[indicator.unit]
+    area = agenda.geographies[agenda.area].name
+    data = rows.assign(
+        shown=rows["value"].map(lambda value: format_value(value, indicator, unit)),
+        flag=rows["status"].map(STATUS_LABELS),
+        interval=[_interval(low, high, indicator) for low, high in zip(rows["lower_bound"], rows["upper_bound"])],
+    )[["period", "value", "lower_bound", "upper_bound", "shown", "flag", "interval", "note"]]
+    plotted = data[data["value"].notna()]
+    x = _x(domain)
+    y = alt.Y("value:Q", title=unit.label, axis=alt.Axis(format=d3_format(indicator)),
+              scale=alt.Scale(zero=False))
+    tooltip = [alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value"),
+               alt.Tooltip("flag:N", title="Status"), alt.Tooltip("note:N", title="Note")]
+    base = alt.Chart(plotted)
+    layers = []
+    if plotted["lower_bound"].notna().any():
+        layers.append(base.mark_area(opacity=0.18, color="#3f51b5").encode(x=x, y="lower_bound:Q", y2="upper_bound:Q"))
+        tooltip.append(alt.Tooltip("interval:N", title="Interval"))
+    layers.append(base.mark_line(color="#3f51b5", strokeWidth=2.5).encode(x=x, y=y))
+    layers.append(base.mark_point(size=70, filled=True, color="#3f51b5", opacity=1).encode(
+        x=x, y=y, tooltip=tooltip,
+        shape=alt.Shape("flag:N", title="Status", legend=alt.Legend(orient="bottom")),
+    ))
+    if trend and trend.progress.base_period and trend.progress.base_period in set(plotted["period"]):
+        marker = plotted[plotted["period"] == trend.progress.base_period].assign(label="Base")
+        layers.append(alt.Chart(marker).mark_point(size=260, shape="circle", filled=False, color="#e65100",
+                                                   strokeWidth=2).encode(x=x, y="value:Q"))
+        layers.append(alt.Chart(marker).mark_text(dy=-16, color="#e65100", fontWeight="bold").encode(
+            x=x, y="value:Q", text="label:N"))
+    breaks = data[rows["status"].to_numpy() == "break_in_series"]
+    if not breaks.empty:
+        mark = breaks.head(1).assign(label="Change of method")
+        layers.append(alt.Chart(mark).mark_rule(strokeDash=[2, 3], color="#555").encode(x=x))
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-HEIGHT / 2 + 12, color="#555").encode(
+            x=x, text="label:N"))
+    if indicator.has_target:
+        label = f"Target: {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period}"
+        target = pd.DataFrame({"value": [indicator.target_value], "label": [label]})
+        layers.append(alt.Chart(target).mark_rule(strokeDash=[6, 4], color="#2e7d32", strokeWidth=2).encode(
+            y="value:Q"))
+        layers.append(alt.Chart(target).mark_text(align="right", baseline="bottom", x="width", dy=-4,
+                                                  color="#2e7d32", fontWeight="bold").encode(y="value:Q", text="label:N"))
+    title = f"{indicator.title}, {area}"
+    description = _headline_description(indicator, trend, area, agenda)
+    chart = alt.layer(*layers).properties(title=title, width="container", height=HEIGHT, description=description)
+    table = Table(
+        caption=f"{indicator.title}, {area}: the values in the chart",
+        columns=("Period", "Value", "Interval", "Status", "Note"),
+        rows=tuple((row.period, row.shown, row.interval, row.flag if row.flag != "Final" else "", row.note)
+                   for row in data.itertuples()),
+    )
+    return Chart(indicator.id, "headline", title, description, _finish(chart), table)
+
+
+def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: str, legend: str,
+                  trends: dict[str, SeriesTrend], domain: list[str], agenda: Agenda) -> Chart:
+    unit = agenda.units[indicator.unit]
+    groups = list(dict.fromkeys(rows["group"]))
+    data = rows.assign(shown=rows["value"].map(lambda value: format_value(value, indicator, unit)),
+                       flag=rows["status"].map(STATUS_LABELS))[["period", "group", "value", "shown", "flag", "note"]]
+    plotted = data[data["value"].notna()]
+    x = _x(domain)
+    y = alt.Y("value:Q", title=unit.label, axis=alt.Axis(format=d3_format(indicator)), scale=alt.Scale(zero=False))
+    color = alt.Color("group:N", title=legend, sort=groups, legend=alt.Legend(orient="bottom", columns=3),
+                      scale=alt.Scale(scheme="tableau10"))
+    base = alt.Chart(plotted)
+    tooltip = [alt.Tooltip("group:N", title=legend), alt.Tooltip("period:N", title="Period"),
+               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")]
+    latest = plotted.groupby("group", sort=False).tail(1)
+    chart = alt.layer(
+        base.mark_line(strokeWidth=2).encode(x=x, y=y, color=color, detail="group:N"),
+        base.mark_point(filled=True, size=40).encode(x=x, y=y, color=color, shape=alt.Shape(
+            "group:N", sort=groups, legend=None), tooltip=tooltip),
+        # Each line is named at its end, so that telling groups apart never depends on colour alone.
+        alt.Chart(latest).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, text="group:N", color=color),
+    ).properties(title=f"{indicator.title}: {title.lower()}", width="container", height=HEIGHT,
+                 description=_groups_description(indicator, title, groups, trends, agenda))
+    periods = [period for period in domain if period in set(data["period"])]
+    wide = data.pivot_table(index="period", columns="group", values="shown", aggfunc="first").reindex(periods)
+    table = Table(
+        caption=f"{indicator.title}, {title.lower()}: the values in the chart",
+        columns=("Period", *groups),
+        rows=tuple((period, *(wide.at[period, group] if group in wide.columns and isinstance(
+            wide.at[period, group], str) else "–" for group in groups)) for period in periods),
+    )
+    spec = _finish(chart)
+    # Room on the right for the names at the ends of the lines.
+    longest = max(len(group) for group in groups)
+    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": min(12 + 7 * longest, 200)}
+    return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", spec["description"], spec, table)
+
+
+def _finish(chart) -> dict:
+    configured = chart.configure_view(stroke=None).configure_axis(labelFontSize=12, titleFontSize=12, grid=True,
+                                                                  gridOpacity=0.4)
+    spec = configured.to_dict(validate=False)
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return spec
+
+
+def _x(domain: list[str]) -> alt.X:
+    return alt.X("period:O", title="Period", sort=domain, scale=alt.Scale(domain=domain),
+                 axis=alt.Axis(labelAngle=-40, labelOverlap="greedy"))
+
+
+def _period_domain(periods: pd.Series) -> list[str]:
+    """Every period from the first to the last, so a year without data shows as a gap, not a join."""
+    parsed = sorted({label: parse_period(label) for label in periods.unique()}.values(), key=lambda p: p.time)
+    full = periods_between(parsed[0], parsed[-1])
+    if full and set(full) >= {period.label for period in parsed}:
+        return full
+    return [period.label for period in parsed]
+
+
+def _interval(low, high, indicator: Indicator) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{format_number(low, indicator.decimals)} to {format_number(high, indicator.decimals)}"
+
+
+def _headline_description(indicator: Indicator, trend: SeriesTrend | None, area: str, agenda: Agenda) -> str:
+    unit = agenda.units[indicator.unit]
+    if trend is None or trend.progress.base_value is None:
+        latest = f" The latest value is for {trend.last_period}." if trend else ""
+        return f"{indicator.title} in {area}. There are not enough values yet to show a trend.{latest}"
+    progress = trend.progress
+    verb = {"up": "rose", "down": "fell", "flat": "stayed level"}[trend.movement]
+    text = (f"{indicator.title} in {area} {verb} from {format_value(progress.base_value, indicator, unit)} in "
+            f"{progress.base_period} to {format_value(progress.latest_value, indicator, unit)} in "
+            f"{progress.latest_period}")
+    if trend.latest_flag:
+        text += f" ({STATUS_LABELS[trend.latest_flag].lower()})"
+    text += f". {'Higher' if indicator.direction == 'increase' else 'Lower'} is better."
+    if indicator.has_target:
+        text += f" The target is {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period}."
+    if trend.break_period:
+        text += f" The method changed in {trend.break_period}, so the trend is measured from then."
+    return text + f" Status: {trend.words}."
+
+
+def _groups_description(indicator: Indicator, title: str, groups: list[str], trends: dict[str, SeriesTrend],
+                        agenda: Agenda) -> str:
+    unit = agenda.units[indicator.unit]
+    parts = []
+    for group in groups:
+        trend = trends.get(group)
+        if trend is None or trend.progress.latest_value is None:
+            parts.append(f"{group}: not enough values")
+            continue
+        progress = trend.progress
+        parts.append(f"{group} {format_value(progress.base_value, indicator, unit)} in {progress.base_period}, "
+                     f"{format_value(progress.latest_value, indicator, unit)} in {progress.latest_period}")
+    return f"{indicator.title}, {title.lower()}, one line per group. " + "; ".join(parts) + "."

@@ -1,0 +1,133 @@
+"""The `indicators` command: argument parsing, exit codes and progress display over `generator.api`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from generator import __version__, api
+from generator.project import Project
+from generator.scaffold import ScaffoldError, new_partner
+from generator.site import SiteError
+from generator.validation import render
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if not hasattr(arguments, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    project = Project(Path(arguments.project).resolve())
+    if not project.agenda_folder.is_dir():
+        print(f"indicators: no common agenda at {project.agenda_folder}; run this in the project's folder "
+              "or pass --project DIR.", file=sys.stderr)
+        return EXIT_USAGE
+    return arguments.run(project, arguments)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="indicators",
+        description="Validate partner data packages and publish the shared indicators as a website.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--project", default=".", metavar="DIR",
+                        help="the project folder (holding datapackages/ and mkdocs.yml); default: here")
+    verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    validate = verbs.add_parser("validate", help="check the agenda and partner packages",
+                                description="Check the common agenda and partner packages. Exit 0 when valid, "
+                                            "1 when not, 2 on a usage error.")
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="only report problems under these folders")
+    validate.add_argument("--format", choices=("text", "github", "json"), default="text",
+                          help="text for people, github for workflow annotations and a job summary, json for tools")
+    validate.set_defaults(run=_validate)
+
+    build = verbs.add_parser("build", help="validate, compute, chart and build the site",
+                             description="Validate, compute trends, draw charts, write pages and downloads, and "
+                                         "build the site. Invalid data publish nothing (exit 1).")
+    build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
+    build.set_defaults(run=_build)
+
+    serve = verbs.add_parser("serve", help="build and preview the site, rebuilding on changes")
+    serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+    serve.set_defaults(run=_serve)
+
+    scaffold = verbs.add_parser("new-partner", help="create a valid, empty partner package",
+                                description="Create datapackages/SLUG/ with a valid, empty package and a README "
+                                            "that tells the partner what to fill in.")
+    scaffold.add_argument("slug", metavar="SLUG", help="the partner's short name: lower case, digits and hyphens")
+    scaffold.add_argument("--title", help="the organisation's full name")
+    scaffold.set_defaults(run=_new_partner)
+    return parser
+
+
+def _validate(project: Project, arguments) -> int:
+    for path in arguments.paths:
+        if not Path(path).exists():
+            print(f"indicators validate: {path} does not exist.", file=sys.stderr)
+            return EXIT_USAGE
+    report = api.validate(project, [Path(path).resolve() for path in arguments.paths] or None).report
+    if arguments.format == "json":
+        sys.stdout.write(render.as_json(report))
+    elif arguments.format == "github":
+        annotations, summary = render.as_github(report)
+        sys.stdout.write(annotations)
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as file:
+                file.write(summary)
+    else:
+        sys.stdout.write(render.as_text(report))
+    return EXIT_OK if report.valid else EXIT_INVALID
+
+
+def _build(project: Project, arguments) -> int:
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    try:
+        with console.status("Building") as status:
+            result = api.build(project, arguments.site_dir, progress=lambda stage: status.update(stage + " …"))
+    except SiteError as error:
+        console.print(f"[bold red]The site was not built:[/] {error}", highlight=False)
+        return EXIT_INVALID
+    if not result.ok:
+        sys.stdout.write(render.as_text(result.report))
+        console.print("[bold red]The data are not valid, so the site was not built.[/] Fix the problems above "
+                      "and build again.", highlight=False)
+        return EXIT_INVALID
+    stages = ", ".join(f"{stage} {seconds:.1f}s" for stage, seconds in result.timings.items())
+    console.print(f"[bold green]Built[/] {result.site_dir} in {time.perf_counter() - started:.1f}s ({stages}).",
+                  highlight=False)
+    if result.report.warnings:
+        console.print(f"{len(result.report.warnings)} warnings: run `indicators validate` to see them.")
+    return EXIT_OK
+
+
+def _serve(project: Project, arguments) -> int:
+    from generator.preview import serve
+
+    host, _, port = arguments.address.rpartition(":")
+    if not host or not port.isdigit():
+        print("indicators serve: --address must be host:port, as in 127.0.0.1:8000.", file=sys.stderr)
+        return EXIT_USAGE
+    return serve(project, host, int(port))
+
+
+def _new_partner(project: Project, arguments) -> int:
+    try:
+        folder = new_partner(project, arguments.slug, arguments.title)
+    except ScaffoldError as error:
+        print(f"indicators new-partner: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Created {folder.relative_to(project.root)}/: fill in datapackage.json and observations.csv as its "
+          "README.md says, then run `indicators validate " + str(folder.relative_to(project.root)) + "`.")
+    return EXIT_OK

@@ -1,0 +1,161 @@
+"""Open data: every published number as CSV and JSON, each partner package as a zip, and one data package.
+
+Everything is returned as bytes keyed by its path under /data/, so writing them is the site's job and a
+rebuild from the same inputs gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from generator import __version__
+from generator.agenda import Agenda
+from generator.packages import PartnerPackage
+from generator.trends.series import Trends
+
+AGENDA_TABLES = ("goals", "indicators", "units", "dimensions", "groups", "geographies")
+# Numbers as the partners wrote them: 86 stays 86, not 86.0; 15 significant digits round-trip any decimal they wrote.
+FLOAT_FORMAT = "%.15g"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
+                    packages: tuple[PartnerPackage, ...]) -> dict[str, bytes]:
+    """Path under /data/ → content."""
+    published = observations.drop(columns=["time"])
+    files: dict[str, bytes] = {"observations.csv": _csv(published)}
+    series_records = [trend.to_dict() for trend in trends.series]
+    for indicator in agenda.indicators:
+        rows = published[published["indicator"] == indicator.id]
+        files[f"indicators/{indicator.id}.csv"] = _csv(rows)
+        summary = trends.indicators[indicator.id]
+        files[f"indicators/{indicator.id}.json"] = _json({
+            "indicator": _indicator_record(indicator),
+            "status": summary.status,
+            "status_words": summary.words,
+            "series": [record for record in series_records if record["indicator"] == indicator.id],
+            "observations": rows.to_dict(orient="records"),
+        })
+    files["trends.json"] = _json({
+        "generator": {"name": "collective-indicators", "version": __version__},
+        "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
+        "indicators": [
+            {**_indicator_record(indicator), "status": trends.indicators[indicator.id].status,
+             "status_words": trends.indicators[indicator.id].words}
+            for indicator in agenda.indicators
+        ],
+        "series": series_records,
+    })
+    files["trends.csv"] = _csv(_trends_table(series_records, agenda))
+    for name in AGENDA_TABLES:
+        files[f"agenda/{name}.csv"] = (agenda.folder / f"{name}.csv").read_bytes()
+    for package in packages:
+        files[f"{package.slug}.zip"] = _zip_folder(package.folder, package.slug)
+    files["datapackage.json"] = _json(_data_package(agenda, packages))
+    return files
+
+
+def _indicator_record(indicator) -> dict:
+    return {
+        "id": indicator.id, "goal": indicator.goal, "title": indicator.title, "unit": indicator.unit,
+        "direction": indicator.direction, "decimals": indicator.decimals,
+        "baseline_period": indicator.baseline_period, "target_value": indicator.target_value,
+        "target_period": indicator.target_period, "steward": indicator.steward,
+    }
+
+
+def _trends_table(records: list[dict], agenda: Agenda) -> pd.DataFrame:
+    rows = []
+    for record in records:
+        row = {key: value for key, value in record.items() if key != "groups"}
+        for dimension in agenda.dimension_ids:
+            row[dimension] = record["groups"].get(dimension, "")
+        rows.append(row)
+    columns = ["indicator", "geography", *agenda.dimension_ids, *TREND_FIELDS]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# The columns of trends.csv after the series key, in order, with their Table Schema types.
+TREND_FIELD_TYPES = {
+    "headline": "boolean", "periods_with_value": "integer", "first_period": "string", "last_period": "string",
+    "latest_flag": "string", "break_period": "string", "status": "string", "status_words": "string",
+    "base_period": "string", "base_value": "number", "latest_period": "string", "latest_value": "number",
+    "change": "number", "relative_change": "number", "movement": "string", "has_target": "boolean",
+    "growth_observed": "number", "growth_required": "number", "progress_value": "number", "score": "number",
+    "limit_adjustment": "number", "reason": "string",
+}
+TREND_FIELDS = tuple(TREND_FIELD_TYPES)
+
+
+def _data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
+    observation_schema = dict(agenda.observation_schema)
+    observation_schema["fields"] = [
+        {"name": "partner", "type": "string", "title": "Partner", "description": "The partner package it came from."},
+        *agenda.observation_schema["fields"],
+    ]
+    observation_schema.pop("fieldsMatch", None)
+    agenda_descriptor = json.loads((agenda.folder / "datapackage.json").read_text(encoding="utf-8"))
+    agenda_resources = []
+    for resource in agenda_descriptor["resources"]:
+        if resource["name"] in AGENDA_TABLES:
+            agenda_resources.append({**resource, "path": f"agenda/{resource['name']}.csv"})
+    trend_fields = [{"name": "indicator", "type": "string"}, {"name": "geography", "type": "string"},
+                    *({"name": dimension, "type": "string"} for dimension in agenda.dimension_ids),
+                    *({"name": name, "type": kind} for name, kind in TREND_FIELD_TYPES.items())]
+    return {
+        "name": f"{agenda.name}-data",
+        "title": f"{agenda.initiative.get('name', agenda.title)}: all published data",
+        "description": agenda.description,
+        "version": agenda.version,
+        "licenses": list(agenda.licences),
+        "sources": [{"title": package.title, "path": f"{package.slug}.zip"} for package in packages],
+        "resources": [
+            {"name": "observations", "path": "observations.csv", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "schema": observation_schema,
+             "description": "Every observation of every partner package, one row each."},
+            {"name": "trends", "path": "trends.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "schema": {"fields": trend_fields, "missingValues": [""]},
+             "description": "The computed trend of every series; trends.json holds the same as JSON."},
+            *agenda_resources,
+        ],
+    }
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
+
+
+def _json(value) -> bytes:
+    return (json.dumps(_clean(value), ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _clean(value):
+    """JSON has no NaN: a missing number is null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(item) for item in value]
+    return value
+
+
+def _zip_folder(folder: Path, slug: str) -> bytes:
+    """The package exactly as submitted, with fixed timestamps so that the same files give the same zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if path.is_symlink() or not path.is_file() or any(part.startswith(".") for part in relative.parts):
+                continue
+            info = zipfile.ZipInfo(f"{slug}/{relative.as_posix()}", date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+    return buffer.getvalue()
