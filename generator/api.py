@@ -85,7 +85,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
             specs[f"indicators/{indicator.id}/sparkline.svg"] = charting.sparkline_spec(indicator, headline)
     svgs = charting.render_svgs(specs)
     assets = {
-        "assets/javascripts/vega.js": charting.javascript_bundle().encode("utf-8"),
+        "assets/javascripts/vega.js": charting.javascript_bundle(project.build_folder / "cache").encode("utf-8"),
     }
     done("charts")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -20,6 +21,9 @@ from generator.trends.series import SeriesTrend
 VEGA_LITE_VERSION = "6.4"
 WIDTH = 640  # for the static SVG; in the browser the chart fills its container
 HEIGHT = 300
+# The rows a chart's layers share. Named, and attached to the finished spec, because Altair deep-copies inline
+# data each time a chart is layered or configured: that copying was most of the chart stage's time.
+ROWS = alt.NamedData(name="rows")
 STATUS_LABELS = {"": "Final", "provisional": "Provisional", "estimated": "Estimated",
                  "break_in_series": "New method", "suppressed": "Suppressed"}
 
@@ -102,9 +106,19 @@ def render_svgs(specs: dict[str, dict], workers: int = 2) -> dict[str, str]:
         return dict(pool.map(render, sorted(specs.items())))
 
 
-def javascript_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed in one file the site serves itself, so charts need no other host."""
-    return vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+def javascript_bundle(cache: Path | None = None) -> str:
+    """Vega, Vega-Lite and Vega-Embed in one file the site serves itself, so charts need no other host.
+
+    Bundling takes a second and depends only on vl-convert's version, so it is kept in `cache` between builds.
+    """
+    cached = cache / f"vega-{vl_convert.__version__}-{VEGA_LITE_VERSION}.js" if cache else None
+    if cached and cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(bundle, encoding="utf-8")
+    return bundle
 
 
 def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend | None, domain: list[str],
@@ -122,7 +136,7 @@ def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend
               scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value"),
                alt.Tooltip("flag:N", title="Status"), alt.Tooltip("note:N", title="Note")]
-    base = alt.Chart(plotted)
+    base = alt.Chart()
     layers = []
     if plotted["lower_bound"].notna().any():
         layers.append(base.mark_area(opacity=0.18, color="#3f51b5").encode(x=x, y="lower_bound:Q", y2="upper_bound:Q"))
@@ -153,14 +167,15 @@ def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend
                                                   color="#2e7d32", fontWeight="bold").encode(y="value:Q", text="label:N"))
     title = f"{indicator.title}, {area}"
     description = _headline_description(indicator, trend, area, agenda)
-    chart = alt.layer(*layers).properties(title=title, width="container", height=HEIGHT, description=description)
+    chart = alt.layer(*layers, data=ROWS).properties(title=title, width="container", height=HEIGHT,
+                                                        description=description)
     table = Table(
         caption=f"{indicator.title}, {area}: the values in the chart",
         columns=("Period", "Value", "Interval", "Status", "Note"),
         rows=tuple((row.period, row.shown, row.interval, row.flag if row.flag != "Final" else "", row.note)
                    for row in data.itertuples()),
     )
-    return Chart(indicator.id, "headline", title, description, _finish(chart), table)
+    return Chart(indicator.id, "headline", title, description, _finish(chart, plotted), table)
 
 
 def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: str, legend: str,
@@ -174,7 +189,7 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
     y = alt.Y("value:Q", title=unit.label, axis=alt.Axis(format=d3_format(indicator)), scale=alt.Scale(zero=False))
     color = alt.Color("group:N", title=legend, sort=groups, legend=alt.Legend(orient="bottom", columns=3),
                       scale=alt.Scale(scheme="tableau10"))
-    base = alt.Chart(plotted)
+    base = alt.Chart()
     tooltip = [alt.Tooltip("group:N", title=legend), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")]
     latest = plotted.groupby("group", sort=False).tail(1)
@@ -184,6 +199,7 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
             "group:N", sort=groups, legend=None), tooltip=tooltip),
         # Each line is named at its end, so that telling groups apart never depends on colour alone.
         alt.Chart(latest).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, text="group:N", color=color),
+        data=ROWS,
     ).properties(title=f"{indicator.title}: {title.lower()}", width="container", height=HEIGHT,
                  description=_groups_description(indicator, title, groups, trends, agenda))
     periods = [period for period in domain if period in set(data["period"])]
@@ -194,19 +210,26 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
         rows=tuple((period, *(wide.at[period, group] if group in wide.columns and isinstance(
             wide.at[period, group], str) else "–" for group in groups)) for period in periods),
     )
-    spec = _finish(chart)
+    spec = _finish(chart, plotted)
     # Room on the right for the names at the ends of the lines.
     longest = max(len(group) for group in groups)
     spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": min(12 + 7 * longest, 200)}
     return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", spec["description"], spec, table)
 
 
-def _finish(chart) -> dict:
+def _finish(chart, rows: pd.DataFrame) -> dict:
+    """The spec, with the chart's rows attached as the named dataset its layers share."""
     configured = chart.configure_view(stroke=None).configure_axis(labelFontSize=12, titleFontSize=12, grid=True,
                                                                   gridOpacity=0.4)
     spec = configured.to_dict(validate=False)
+    spec.setdefault("datasets", {})[ROWS.name] = _records(rows)
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     return spec
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows: a missing number is null, not NaN."""
+    return rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
 
 
 def _x(domain: list[str]) -> alt.X:

@@ -22,6 +22,7 @@ class SeriesTrend:
     periods_with_value: int
     first_period: str
     last_period: str  # the latest period given, even when its value is suppressed
+    last_value: float | None  # the latest value given, whether or not there is a trend
     latest_flag: str  # the status flag of the latest value, such as "provisional"
     break_period: str | None  # where a break in series moved the base period to
     change: float | None  # latest minus base, in the unit
@@ -131,6 +132,7 @@ def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFra
         periods_with_value=len(with_value),
         first_period=rows["period"].iloc[0],
         last_period=rows["period"].iloc[-1],
+        last_value=float(with_value["value"].iloc[-1]) if len(with_value) else None,
         latest_flag=with_value["status"].iloc[-1] if len(with_value) else "",
         break_period=break_period,
         change=change,
