@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.agenda import Agenda, Indicator
@@ -83,15 +83,18 @@ def render_pages(content: SiteContent) -> dict[str, str]:
 
 
 def navigation(content: SiteContent, extra_pages: list[str]) -> list:
-    """The site's navigation: goals with their indicators, partners, data, method, then hand-written pages."""
+    """The site's navigation: goals with their indicators, partners, data, method, then hand-written pages.
+
+    The theme prints navigation titles as HTML, so titles from the data are escaped here.
+    """
     agenda = content.agenda
     goals = [
-        {goal.title: [f"goals/{goal.id}/index.md",
-                      *({indicator.title: f"indicators/{indicator.id}/index.md"}
-                        for indicator in agenda.indicators_of(goal.id))]}
+        {escape(goal.title): [f"goals/{goal.id}/index.md",
+                              *({escape(indicator.title): f"indicators/{indicator.id}/index.md"}
+                                for indicator in agenda.indicators_of(goal.id))]}
         for goal in agenda.goals
     ]
-    partners = [{package.title: f"partners/{package.slug}/index.md"} for package in content.packages]
+    partners = [{escape(package.title): f"partners/{package.slug}/index.md"} for package in content.packages]
     return [
         {"Home": "index.md"},
         {"Goals": goals},
@@ -133,7 +136,9 @@ def _environment(content: SiteContent) -> Environment:
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
-    env.filters["tojson_text"] = lambda text: Markup(json.dumps(str(text), ensure_ascii=False))
+    # A page title in front matter: the theme prints it as HTML (in <title>, the footer, search), so it is escaped
+    # first and then written as a JSON string, which YAML reads whatever the title holds.
+    env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(text)), ensure_ascii=False))
     env.filters["narrative"] = lambda name: Markup(content.narratives.get(name, ""))
     return env
 

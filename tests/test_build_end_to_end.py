@@ -178,3 +178,27 @@ def _table_row(html: str, first_cell: str) -> list[str]:
     parser.feed(html)
     row = next(row for row in parser.rows if row and row[0] == first_cell)
     return row[1:]
+
+
+def test_markup_in_titles_is_shown_as_text_never_run(project_copy: Project, tmp_path):
+    """MkDocs' theme prints navigation and page titles as HTML; the generator escapes what it hands over."""
+    import csv
+
+    goals = project_copy.agenda_folder / "goals.csv"
+    rows = list(csv.reader(goals.open(encoding="utf-8")))
+    rows[1][1] = "<script>alert(1)</script> Ready & able"
+    with goals.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows(rows)
+    descriptor_path = project_copy.datapackages / "youthworks" / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["title"] = '<img src=x onerror="alert(2)">YouthWorks'
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+    result = api.build(project_copy, tmp_path / "site", docs_dir=tmp_path / "docs")
+    assert result.ok
+    for page in (tmp_path / "site").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in html, page
+        assert "<img src=x" not in html, page
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ready &amp; able" in home
