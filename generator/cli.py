@@ -10,11 +10,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from generator import __version__, api
+from generator import __version__
 from generator.project import Project
 from generator.scaffold import ScaffoldError, new_partner
-from generator.site import SiteError
-from generator.validation import render
+from generator.validation import render, validate_project
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -75,7 +74,7 @@ def _validate(project: Project, arguments) -> int:
         if not Path(path).exists():
             print(f"indicators validate: {path} does not exist.", file=sys.stderr)
             return EXIT_USAGE
-    report = api.validate(project, [Path(path).resolve() for path in arguments.paths] or None).report
+    report = validate_project(project, [Path(path).resolve() for path in arguments.paths] or None).report
     if arguments.format == "json":
         sys.stdout.write(render.as_json(report))
     elif arguments.format == "github":
@@ -91,6 +90,10 @@ def _validate(project: Project, arguments) -> int:
 
 
 def _build(project: Project, arguments) -> int:
+    # Charts and MkDocs take seconds to import, and `validate` needs neither.
+    from generator import api
+    from generator.site import SiteError
+
     console = Console(stderr=True)
     started = time.perf_counter()
     try:

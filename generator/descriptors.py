@@ -17,12 +17,14 @@ def read_descriptor(path: Path, shown_as: str, partner: str | None = None) -> tu
         return Problem(rule, message, hint, shown_as, line, column, partner=partner)
 
     if not path.is_file():
-        yaml_twin = path.with_suffix(".yaml"), path.with_suffix(".yml")
-        if any(twin.exists() for twin in yaml_twin):
-            return None, [problem(
+        twin = next((twin for twin in (path.with_suffix(".yaml"), path.with_suffix(".yml")) if twin.exists()), None)
+        if twin is not None:
+            return None, [Problem(
                 "descriptor-not-json",
-                "The package descriptor is written in YAML.",
+                f"The package descriptor is written in YAML ({twin.name}).",
                 "Write it as datapackage.json: the generator reads only JSON descriptors, so the file would be ignored.",
+                shown_as.rsplit("/", 1)[0] + "/" + twin.name if "/" in shown_as else twin.name,
+                partner=partner,
             )]
         return None, [problem(
             "missing-descriptor",
@@ -51,7 +53,8 @@ def read_descriptor(path: Path, shown_as: str, partner: str | None = None) -> tu
         return None, [problem(
             "invalid-json",
             f"datapackage.json is not valid JSON: {error.msg}.",
-            "Fix the JSON at this place (a missing comma or quote is the usual cause); a JSON linter shows the same spot.",
+            "The mistake is at this place or just before it: a missing comma at the end of the previous line, or a "
+            "missing quote, is the usual cause.",
             error.lineno,
             error.colno,
         )]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class DataFile:
     shown_as: str  # the path people see in messages: relative to the project root
     table: pd.DataFrame | None  # None when the file cannot be read as CSV at all
     layout: FileLayout = field(compare=False, repr=False)
+    unreadable: Problem | None = None  # why `table` is None, when it is known before frictionless runs
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,11 @@ def load_package(folder: Path, agenda: Agenda, root: Path) -> tuple[PartnerPacka
                     f'"schema": "{OBSERVATION_SCHEMA_FILE}"; ask the backbone if you need a change to it.')
             continue
         path = folder / resource["path"]
-        files.append(DataFile(name, path, relative(path, root), _read_table(path), FileLayout(path)))
+        layout = FileLayout(path)
+        table, unreadable = _read_table(path, relative(path, root), slug, layout)
+        if unreadable:
+            problems.append(unreadable)
+        files.append(DataFile(name, path, relative(path, root), table, layout, unreadable))
     return PartnerPackage(slug, folder, descriptor, tuple(files)), problems
 
 
@@ -171,10 +177,45 @@ def _schema_problem(schema: object, folder: Path, agenda: Agenda) -> str | None:
     return None
 
 
-def _read_table(path: Path) -> pd.DataFrame | None:
-    """Every cell as text; blank stays blank (no NaN guessing), so the rules see what the partner wrote."""
+def _read_table(path: Path, shown_as: str, partner: str,
+                layout: FileLayout) -> tuple[pd.DataFrame | None, Problem | None]:
+    """Every cell as text, blank kept blank (no NaN guessing), so the rules see what the partner wrote.
+
+    A file that is not UTF-8, not comma-separated or has a quote that never closes is refused here with its
+    line: frictionless guesses its way around the first two and reads the third as one long cell.
+    """
+    def problem(rule: str, message: str, hint: str, line: int | None) -> tuple[None, Problem]:
+        return None, Problem(rule, message, hint, shown_as, line, partner=partner)
+
+    data = path.read_bytes()
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8",
-                           skip_blank_lines=False, engine="c")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        return None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return problem("encoding-error",
+                       f"Byte 0x{data[error.start]:02x} on line {line} is not UTF-8: the file was saved in another "
+                       "encoding.",
+                       "Save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8 (comma delimited)).", line)
+    header = text.split("\n", 1)[0]
+    if "," not in header and (";" in header or "\t" in header):
+        separator = "semicolons" if ";" in header else "tabs"
+        return problem("wrong-delimiter", f"The columns are separated by {separator}, not commas.",
+                       "Save the file as CSV with commas (in a spreadsheet: CSV UTF-8 (comma delimited)).", 1)
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, index_col=False, engine="c")
+    except pd.errors.ParserError as error:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if unclosed:
+            line = layout.line(int(unclosed[1]) + 1)
+            return problem("unclosed-quote",
+                           f"A double quote opened on line {line} is never closed, so the rest of the file would "
+                           "be read as one cell.",
+                           'Close the quote or remove it: only a value holding a comma or a line break goes '
+                           'between double quotes ("like, this").', line)
+        return None, None  # frictionless describes the broken structure
+    except pd.errors.EmptyDataError:
+        return None, None
+    # Spaces around header names are not part of them: frictionless reads "indicator, period" the same way.
+    table.columns = [str(column).strip() for column in table.columns]
+    return table, None

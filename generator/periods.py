@@ -58,8 +58,8 @@ def parse_period(label: str) -> Period:
         raise PeriodError(f'"{label}" ends before it starts: write the first year first, as in 2023-24')
     if end_year - year > _LONGEST_RANGE:
         raise PeriodError(
-            f'"{label}" spans {end_year - year} years: write a year (2024), a school year (2023-24) '
-            "or a quarter (2024-Q2); months are not periods here"
+            f'"{label}" is not a period: a school or financial year runs into the next year, as in '
+            f"{year}-{(year + 1) % 100:02d}; months are not periods here"
         )
     return Period(label, year, float(year), "range", end_year - year, short_end)
 

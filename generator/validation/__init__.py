@@ -69,9 +69,19 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
         packages.append(package)
         for file in package.files:
             report.checked_files.append(file.shown_as)
+            if file.unreadable:
+                continue  # already reported with its line; frictionless would only guess around it
             structure = table_problems(file.path, agenda.observation_schema, root, package.slug)
             report.extend(structure)
-            if file.table is None or any(problem.rule in _STRUCTURE_RULES for problem in structure):
+            broken = any(problem.rule in _STRUCTURE_RULES for problem in structure)
+            if file.table is None and not broken:
+                report.problems.append(Problem(
+                    "unreadable-csv", "The file cannot be read as CSV with one row per line.",
+                    "Open it in a text editor: every row needs as many commas as the header, and a value holding "
+                    'a comma or a line break goes between double quotes ("like, this").',
+                    file.shown_as, partner=package.slug,
+                ))
+            if file.table is None or broken:
                 continue
             report.extend(observation_problems(file, agenda, package.slug))
             sound_files.append((package.slug, file))

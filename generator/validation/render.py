@@ -8,7 +8,8 @@ from itertools import groupby
 
 from generator.problems import ERROR, Problem, Report
 
-# GitHub shows at most ten annotations of each kind per step; the rest go in the job summary only.
+# GitHub shows only the first ten error annotations of a step, so a file with many problems is cut at ten and
+# says how many more there are: one bad file does not crowd out the others. The job summary lists them all.
 ANNOTATIONS_PER_FILE = 10
 
 

@@ -25,18 +25,18 @@ AGENDA_FILE = f"datapackages/{AGENDA_FOLDER}/indicators.csv"
 @dataclass
 class _Context:
     file: DataFile
+    table: pd.DataFrame  # the file's rows that are not blank, keeping their positions in the file as the index
     partner: str
     problems: list[Problem]
 
     def report(self, rule: str, mask: pd.Series, column: str, message, hint) -> None:
         """One problem per bad row: `message` and `hint` are text or functions of the row's cells."""
-        rows = np.flatnonzero(mask.to_numpy())
+        rows = self.table.index[mask.to_numpy()]
         if not len(rows):
             return
-        table = self.file.table
-        column_number = list(table.columns).index(column) + 1 if column in table.columns else None
+        column_number = list(self.table.columns).index(column) + 1 if column in self.table.columns else None
         for row in rows[:MAX_PER_RULE]:
-            cells = table.iloc[row]
+            cells = self.table.loc[row]
             self.problems.append(Problem(
                 rule,
                 message(cells) if callable(message) else message,
@@ -59,8 +59,8 @@ class _Context:
 
 def observation_problems(file: DataFile, agenda: Agenda, partner: str) -> list[Problem]:
     """Every domain problem of one file whose structure is sound (the agreed columns are all there)."""
-    context = _Context(file, partner, [])
-    table = file.table
+    table = filled_rows(file.table)
+    context = _Context(file, table, partner, [])
     indicators = agenda.indicators_by_id
     known = table["indicator"].isin(indicators)
 
@@ -167,14 +167,20 @@ def _value_rules(context: _Context, table: pd.DataFrame, known: pd.Series, indic
     )
 
 
+def filled_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows that are not entirely blank: a blank row is reported once, by frictionless, as blank-row."""
+    return table[(table != "").any(axis=1)]
+
+
 def duplicate_problems(files: list[tuple[str, DataFile]], agenda: Agenda) -> list[Problem]:
     """Observations that share their key, within one file or across partners; each names the first place."""
     key = ["indicator", "period", "geography", *agenda.dimension_ids]
     frames = []
     for number, (partner, file) in enumerate(files):
-        frame = file.table[key].copy()
+        rows = filled_rows(file.table)
+        frame = rows[key].copy()
         frame["_file"] = number
-        frame["_row"] = np.arange(len(frame))
+        frame["_row"] = rows.index.to_numpy()
         frames.append(frame)
     if not frames:
         return []

@@ -41,24 +41,24 @@ _HINTS = {
 def frictionless_problems(descriptor_path: Path, root: Path, partner: str | None = None) -> list[Problem]:
     """Everything frictionless finds in a whole package (the agenda's own foreign keys included)."""
     report = validate(str(descriptor_path), limit_errors=ERROR_LIMIT)
-    return _problems(report, descriptor_path.parent, root, partner)
+    return _problems(report, descriptor_path.parent, root, partner, {})
 
 
 def table_problems(path: Path, schema: dict, root: Path, partner: str | None = None) -> list[Problem]:
     """Everything frictionless finds in one CSV file read against the agreed schema."""
     resource = Resource(path=path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema))
     report = resource.validate(limit_errors=ERROR_LIMIT)
-    return _problems(report, path.parent, root, partner)
+    return _problems(report, path.parent, root, partner, {field["name"]: field for field in schema["fields"]})
 
 
-def _problems(report, folder: Path, root: Path, partner: str | None) -> list[Problem]:
+def _problems(report, folder: Path, root: Path, partner: str | None, fields: dict) -> list[Problem]:
     problems = [_descriptor_problem(error, folder, root, partner) for error in report.errors]
     for task in report.tasks:
         # `place` is the resource's path as the descriptor gives it, relative to the package folder.
         data_path = folder / task.place if task.place else folder
         layout = FileLayout(data_path)
         file = relative(data_path, root)
-        problems.extend(_table_problem(error, layout, file, partner) for error in task.errors)
+        problems.extend(_table_problem(error, layout, file, partner, fields) for error in task.errors)
     return problems
 
 
@@ -72,53 +72,60 @@ def _descriptor_problem(error, folder: Path, root: Path, partner: str | None) ->
     )
 
 
-def _table_problem(error, layout: FileLayout, file: str, partner: str | None) -> Problem:
+def _table_problem(error, layout: FileLayout, file: str, partner: str | None, fields: dict) -> Problem:
     details = error.to_dict()
     field_name = details.get("fieldName") or details.get("label") or None
     record = details.get("rowNumber")
     if record is None and details.get("rowNumbers"):
         record = details["rowNumbers"][0]
-    line = layout.line(record)
-    column = layout.column(field_name, details.get("fieldNumber"))
+    message, hint = _words(error.type, details, fields)
     return Problem(
         rule=error.type,
-        message=_message(error.type, details),
-        hint=_hint(error.type, details),
+        message=message,
+        hint=hint,
         file=file,
-        line=line,
-        column=column,
+        line=layout.line(record),
+        column=layout.column(field_name, details.get("fieldNumber")),
         field=field_name,
         partner=partner,
     )
 
 
-def _message(rule: str, details: dict) -> str:
-    field_name = details.get("fieldName") or details.get("label")
+def _words(rule: str, details: dict, fields: dict) -> tuple[str, str]:
+    """The message and the hint, in the partner's terms: no record numbers, patterns or Python lists."""
+    name = details.get("fieldName") or details.get("label") or ""
     cell = details.get("cell")
-    if rule == "type-error":
-        kind = (details.get("note") or "").split('"')[1].split("/")[0] if '"' in (details.get("note") or "") else ""
-        return f'"{cell}" in column "{field_name}" is not a {kind or "valid value"}.'
-    if rule == "constraint-error":
-        if "required" in (details.get("note") or ""):
-            return f'Column "{field_name}" is empty, and it must have a value.'
-        return f'"{cell}" in column "{field_name}" breaks the rule {details.get("note")}.'
-    if rule in ("missing-cell", "extra-cell", "blank-row"):
-        return details.get("message", rule) + "."
-    return details.get("message", rule) + "."
-
-
-def _hint(rule: str, details: dict) -> str:
     note = details.get("note") or ""
+    field = fields.get(name, {})
+    agreed = ", ".join(fields) if fields else ""
     if rule == "type-error":
-        kind = note.split('"')[1].split("/")[0] if '"' in note else ""
-        return _TYPE_HINTS.get(kind, "Correct the value to the column's type.")
+        kind = field.get("type") or (note.split('"')[1].split("/")[0] if '"' in note else "value")
+        return (f'"{cell}" in column "{name}" is not a {kind}.',
+                _TYPE_HINTS.get(kind, "Correct the value to the column's type."))
     if rule == "constraint-error":
+        constraints = field.get("constraints", {})
         if "required" in note:
-            return "Fill in this cell: every observation needs it."
-        if "enum" in note:
-            return "Use exactly one of the allowed values (the list is in the note), or leave the cell blank."
-        if "pattern" in note:
-            return ("Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2)."
-                    if details.get("fieldName", "").endswith("period") else "Correct the value to the pattern.")
-        return "Correct the value so that it meets the rule."
-    return _HINTS.get(rule, "See the frictionless documentation for this error type.")
+            return f'Column "{name}" is empty, and it must have a value.', "Fill in this cell: every observation needs it."
+        if "enum" in note and constraints.get("enum"):
+            allowed = ", ".join(constraints["enum"])
+            return (f'"{cell}" is not an allowed value of column "{name}".',
+                    f"Use exactly one of: {allowed}; or leave the cell blank.")
+        if "pattern" in note and name.endswith("period"):
+            return (f'"{cell}" in column "{name}" is not a period.',
+                    "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).")
+        return f'"{cell}" in column "{name}" breaks the rule {note}.', "Correct the value so that it meets the rule."
+    if rule == "missing-cell":
+        return (f'The row stops before column "{name}": it has {len(details.get("cells") or [])} cells and the header '
+                "has more.", _HINTS[rule])
+    if rule == "extra-cell":
+        return (f'The row has more cells than the header: "{cell}" is one too many.', _HINTS[rule])
+    if rule == "blank-row":
+        return "The row is blank.", _HINTS[rule]
+    if rule == "missing-label":
+        return (f'The header has no column "{name}".',
+                "Add the column, or rename the column that holds it, so that the header has every agreed field: "
+                f"{agreed}.")
+    if rule == "extra-label":
+        return (f'The column "{name}" is not an agreed field.',
+                f"Rename it to the agreed field it holds, or delete it. The agreed fields are: {agreed}.")
+    return details.get("message", rule) + ".", _HINTS.get(rule, "See the frictionless documentation for this error.")
