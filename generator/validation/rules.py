@@ -15,7 +15,7 @@ import pandas as pd
 
 from generator.agenda import AGENDA_FOLDER, Agenda
 from generator.packages import DataFile
-from generator.periods import PERIOD_PATTERN, PeriodError, parse_period
+from generator.periods import PERIOD_PATTERN, PeriodError, is_period, parse_period
 from generator.problems import Problem
 
 MAX_PER_RULE = 50
@@ -106,7 +106,7 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str) -> list[P
         )
 
     well_formed = table["period"].str.fullmatch(PERIOD_PATTERN)
-    unparsable = {label for label in table.loc[well_formed, "period"].unique() if not _parses(label)}
+    unparsable = {label for label in table.loc[well_formed, "period"].unique() if not is_period(label)}
     if unparsable:
         context.report(
             "invalid-period", table["period"].isin(unparsable), "period",
@@ -237,14 +237,6 @@ def _allowed_dimensions(indicator, agenda: Agenda) -> str:
     allowed = ("It may be broken down by " + ", ".join(labels)) if labels else "It has no breakdowns"
     return (f"{allowed}. Leave this column blank, or ask the backbone to add the breakdown to the indicator "
             f"in {AGENDA_FILE}.")
-
-
-def _parses(label: str) -> bool:
-    try:
-        parse_period(label)
-    except PeriodError:
-        return False
-    return True
 
 
 def _period_error(label: str) -> str:
