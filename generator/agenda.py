@@ -40,6 +40,7 @@ class Dimension:
     label: str
     description: str = ""
     groups: tuple[str, ...] = ()
+    reference_group: str | None = None  # compared with in equity gaps; None: the best-off group
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,12 @@ class Indicator:
     target_period: str | None = None
     dimensions: tuple[str, ...] = ()
     source: str = ""
+    # Which series decide the indicator's status: "total" (the headline) and dimension ids (each dimension's
+    # groups are averaged first and count once).
+    progress_series: tuple[str, ...] = ("total",)
+    limit: float | None = None
+    progress_thresholds: tuple[float, float, float] | None = None  # high, medium, low: the agenda's override
+    next_update: str = ""
 
     @property
     def has_target(self) -> bool:
@@ -130,7 +137,8 @@ def read_agenda(folder: Path) -> Agenda:
         indicators=tuple(_indicator(row) for row in tables["indicators"]),
         units={row["id"]: _unit(row) for row in tables["units"]},
         dimensions=tuple(
-            Dimension(row["id"], row["label"], row["description"] or "", tuple(groups.get(row["id"], ())))
+            Dimension(row["id"], row["label"], row["description"] or "", tuple(groups.get(row["id"], ())),
+                      row.get("reference_group") or None)
             for row in tables["dimensions"]
         ),
         geographies={
@@ -172,6 +180,11 @@ def _indicator(row: dict) -> Indicator:
         target_period=row["target_period"],
         dimensions=tuple((row["dimensions"] or "").split()),
         source=row["source"] or "",
+        progress_series=tuple((row.get("progress_series") or "total").split()),
+        limit=float(row["limit"]) if row.get("limit") is not None else None,
+        progress_thresholds=tuple(float(part) for part in row["progress_thresholds"].split())
+        if row.get("progress_thresholds") else None,
+        next_update=row.get("next_update") or "",
     )
 
 

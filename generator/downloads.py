@@ -10,6 +10,7 @@ import io
 import json
 import math
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -30,15 +31,15 @@ def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
     """Path under /data/ → content."""
     published = observations.drop(columns=["time"])
     files: dict[str, bytes] = {"observations.csv": _csv(published)}
-    series_records = [trend.to_dict() for trend in trends.series]
+    directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
+    series_records = [trend.to_dict(directions[trend.indicator]) for trend in trends.series]
     for indicator in agenda.indicators:
         rows = published[published["indicator"] == indicator.id]
         files[f"indicators/{indicator.id}.csv"] = _csv(rows)
         summary = trends.indicators[indicator.id]
         files[f"indicators/{indicator.id}.json"] = _json({
             "indicator": _indicator_record(indicator),
-            "status": summary.status,
-            "status_words": summary.words,
+            **_indicator_trend_record(summary),
             "series": [record for record in series_records if record["indicator"] == indicator.id],
             "observations": rows.to_dict(orient="records"),
         })
@@ -46,8 +47,7 @@ def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
         "generator": {"name": "collective-indicators", "version": __version__},
         "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
         "indicators": [
-            {**_indicator_record(indicator), "status": trends.indicators[indicator.id].status,
-             "status_words": trends.indicators[indicator.id].words}
+            {**_indicator_record(indicator), **_indicator_trend_record(trends.indicators[indicator.id])}
             for indicator in agenda.indicators
         ],
         "series": series_records,
@@ -67,6 +67,23 @@ def _indicator_record(indicator) -> dict:
         "direction": indicator.direction, "decimals": indicator.decimals,
         "baseline_period": indicator.baseline_period, "target_value": indicator.target_value,
         "target_period": indicator.target_period, "steward": indicator.steward,
+        "progress_series": list(indicator.progress_series), "limit": indicator.limit,
+        "next_update": indicator.next_update,
+    }
+
+
+def _indicator_trend_record(summary) -> dict:
+    """The indicator's verdict and everything it was computed from, so that a reader can recompute it."""
+    return {
+        "status": summary.status,
+        "status_words": summary.words,
+        "score": summary.score,
+        "counted": [{"label": part.label, "score": part.score,
+                     "series": [{"geography": trend.geography, "groups": dict(trend.groups),
+                                 "score": trend.progress.score, "status": trend.status} for trend in part.series]}
+                    for part in summary.counted],
+        "thresholds_override": asdict(summary.thresholds) if summary.thresholds else None,
+        "equity_gaps": {dimension: asdict(gaps) for dimension, gaps in summary.gaps.items()},
     }
 
 
@@ -84,11 +101,14 @@ def _trends_table(records: list[dict], agenda: Agenda) -> pd.DataFrame:
 # The columns of trends.csv after the series key, in order, with their Table Schema types.
 TREND_FIELD_TYPES = {
     "headline": "boolean", "periods_with_value": "integer", "first_period": "string", "last_period": "string",
-    "latest_flag": "string", "break_period": "string", "status": "string", "status_words": "string",
+    "last_value": "number", "latest_flag": "string", "break_period": "string", "status": "string", "status_words": "string",
     "base_period": "string", "base_value": "number", "latest_period": "string", "latest_value": "number",
     "change": "number", "relative_change": "number", "movement": "string", "has_target": "boolean",
     "growth_observed": "number", "growth_required": "number", "progress_value": "number", "score": "number",
     "limit_adjustment": "number", "reason": "string",
+    "trend_periods": "integer", "trend_s": "number", "trend_variance": "number", "trend_z": "number",
+    "trend_p_value": "number", "trend_slope_per_year": "number", "trend_confidence": "number",
+    "trend_trend": "string", "trend_verdict": "string",
 }
 TREND_FIELDS = tuple(TREND_FIELD_TYPES)
 

@@ -32,6 +32,15 @@ def format_change(change: float | None, indicator: Indicator, unit: Unit) -> str
     return f"{sign}{magnitude} {unit.symbol}".rstrip()
 
 
+def format_gap(gap: float | None, indicator: Indicator, unit: Unit) -> str:
+    """A gap between groups: 14.0 percentage points, 2.1 per 1000; negative when the group is ahead."""
+    if gap is None:
+        return "–"
+    magnitude = format_number(abs(gap), indicator.decimals)
+    text = f"{magnitude} percentage points" if unit.symbol == "%" else f"{magnitude} {unit.symbol}".rstrip()
+    return text if gap >= 0 else f"{text} ahead"
+
+
 def format_percent(ratio: float | None, decimals: int = 1) -> str:
     if ratio is None:
         return "–"

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from generator import __version__
 from generator.agenda import Agenda, Indicator
 from generator.charts import STATUS_LABELS, Chart
-from generator.formatting import format_change, format_number, format_percent, format_value
+from generator.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.packages import PartnerPackage
 from generator.trends import method
 from generator.trends.progress import assess_progress
@@ -127,8 +127,13 @@ def _environment(content: SiteContent) -> Environment:
         item = indicator(indicator_id)
         return format_change(number, item, agenda.units[item.unit])
 
+    def gap_size(number, indicator_id: str) -> str:
+        item = indicator(indicator_id)
+        return format_gap(number, item, agenda.units[item.unit])
+
     env.globals.update(
         agenda=agenda, content=content, version=__version__, indicator=indicator, value=value, change=change,
+        gap_size=gap_size, method=method,
         number=format_number, percent=format_percent, status_labels=STATUS_LABELS, status_names=method.STATUS_NAMES,
         initiative=agenda.initiative.get("name") or agenda.title,
     )
@@ -185,4 +190,4 @@ def _methodology() -> dict:
     """The method's constants and a worked example computed by the same code the site uses."""
     example = assess_progress(["2015", "2023"], [14.5, 10.2], direction="decrease", target=7.25, target_period="2030")
     without = assess_progress(["2015", "2021"], [90.0, 93.2], direction="increase")
-    return {"method": method, "example": example, "without_target": without}
+    return {"example": example, "without_target": without}

@@ -69,3 +69,14 @@ STATUS_NAMES = {
     DETERIORATION: "Deterioration",
     NOT_AVAILABLE: "Not enough data",
 }
+
+# The statistical trend, shown beside the progress status (never instead of it).
+STATISTICAL_MIN_PERIODS = 5  # the Mann-Kendall test needs at least this many periods with a value
+STATISTICAL_CONFIDENCE = 0.95  # a trend is "significant" at this confidence (two-sided)
+INCREASING, DECREASING, NO_TREND = "increasing", "decreasing", "no significant trend"
+IMPROVING_TREND, WORSENING_TREND, NO_CLEAR_TREND = "improving", "worsening", "no clear trend"
+NOT_ENOUGH_DATA = "not enough data"
+
+# Equity gaps: a gap whose size changed by less than this share of its size at the base period is "little changed".
+GAP_LITTLE_CHANGE = 0.10
+CLOSING, WIDENING, LITTLE_CHANGED = "closing", "widening", "little changed"

@@ -9,8 +9,10 @@ import pandas as pd
 from generator.agenda import Agenda, Indicator
 from generator.observations import series_fields
 from generator.periods import parse_period
-from generator.trends.method import NOT_AVAILABLE, status_words
-from generator.trends.progress import Progress, assess_progress
+from generator.trends.equity import EquityGaps, equity_gaps
+from generator.trends.method import NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
+from generator.trends.progress import Progress, assess_progress, status_from_score
+from generator.trends.statistical import StatisticalTrend, statistical_trend
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class SeriesTrend:
     movement: str | None  # "up", "down" or "flat" (after rounding to the indicator's decimals)
     has_target: bool
     progress: Progress
+    statistical: StatisticalTrend
 
     @property
     def status(self) -> str:
@@ -43,13 +46,28 @@ class SeriesTrend:
     def label(self) -> str:
         return ", ".join(group for _, group in self.groups) or "Total"
 
-    def to_dict(self) -> dict:
+    def to_dict(self, direction: str) -> dict:
         record = asdict(self)
         record["groups"] = {dimension: group for dimension, group in self.groups}
         record.pop("progress")
+        record.pop("statistical")
         record.update(asdict(self.progress))
         record["status_words"] = self.words
+        record.update({f"trend_{key}": value for key, value in asdict(self.statistical).items()})
+        record["trend_verdict"] = self.statistical.verdict(direction)
         return record
+
+
+@dataclass(frozen=True)
+class CountedPart:
+    """Series that count once towards an indicator's status: the headline, or one dimension's groups."""
+
+    label: str
+    series: tuple[SeriesTrend, ...]  # those with a score
+
+    @property
+    def score(self) -> float:
+        return sum(trend.progress.score for trend in self.series) / len(self.series)
 
 
 @dataclass(frozen=True)
@@ -58,11 +76,11 @@ class IndicatorTrend:
     headline: SeriesTrend | None
     series_count: int
     has_target: bool
-
-    @property
-    def status(self) -> str:
-        # The headline series decides for now; the methodology issue combines chosen breakdowns.
-        return self.headline.status if self.headline else NOT_AVAILABLE
+    status: str
+    score: float | None  # the mean of the counted parts' scores
+    counted: tuple[CountedPart, ...]
+    thresholds: Thresholds | None  # the agenda's override of the published thresholds, if any
+    gaps: dict[str, EquityGaps]  # by dimension id, for the initiative's area
 
     @property
     def words(self) -> str:
@@ -91,12 +109,77 @@ def compute_trends(observations: pd.DataFrame, agenda: Agenda) -> Trends:
     by_indicator: dict[str, list[SeriesTrend]] = {}
     for trend in series:
         by_indicator.setdefault(trend.indicator, []).append(trend)
+    rows_by_indicator = {key: rows for key, rows in observations.groupby("indicator", sort=False, observed=True)}
     summaries = {}
     for indicator in agenda.indicators:
-        own = by_indicator.get(indicator.id, [])
-        headline = next((trend for trend in own if trend.headline), None)
-        summaries[indicator.id] = IndicatorTrend(indicator.id, headline, len(own), indicator.has_target)
+        gaps = _gaps(indicator, rows_by_indicator.get(indicator.id), agenda)
+        summaries[indicator.id] = _indicator_trend(indicator, by_indicator.get(indicator.id, []), gaps, agenda)
     return Trends(tuple(series), summaries)
+
+
+def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[str, EquityGaps],
+                     agenda: Agenda) -> IndicatorTrend:
+    """The indicator's status from the series the agenda counts (the method's indicator level).
+
+    Each counted dimension's groups are averaged first, so a dimension with five groups weighs as much as the
+    headline. With one counted series the indicator takes that series' status as it is: mapping its score back
+    would disagree with it whenever the agenda overrides the thresholds.
+    """
+    headline = next((trend for trend in own if trend.headline), None)
+    parts = []
+    for selector in indicator.progress_series:
+        if selector == "total":
+            members, label = [headline] if headline else [], "Total"
+        else:
+            members = [trend for trend in own if trend.geography == agenda.area and len(trend.groups) == 1
+                       and trend.groups[0][0] == selector]
+            label = agenda.dimensions_by_id[selector].label
+        scored = tuple(trend for trend in members if trend.progress.score is not None)
+        if scored:
+            parts.append(CountedPart(label, scored))
+    scored_series = [trend for part in parts for trend in part.series]
+    if not parts:
+        status, score = NOT_AVAILABLE, None
+    elif len(scored_series) == 1:
+        status, score = scored_series[0].status, scored_series[0].progress.score
+    else:
+        score = sum(part.score for part in parts) / len(parts)
+        achieved = all(trend.status == TARGET_ACHIEVED for trend in scored_series)
+        status = TARGET_ACHIEVED if achieved else status_from_score(score)
+    return IndicatorTrend(
+        indicator=indicator.id,
+        headline=headline,
+        series_count=len(own),
+        has_target=indicator.has_target,
+        status=status,
+        score=score,
+        counted=tuple(parts),
+        thresholds=Thresholds(*indicator.progress_thresholds) if indicator.progress_thresholds else None,
+        gaps=gaps,
+    )
+
+
+def _gaps(indicator: Indicator, rows: pd.DataFrame | None, agenda: Agenda) -> dict[str, EquityGaps]:
+    """Equity gaps in the initiative's area, for each dimension the indicator is broken down by."""
+    if rows is None:
+        return {}
+    gaps = {}
+    dimensions = agenda.dimension_ids
+    in_area = rows[rows["geography"] == agenda.area]
+    for dimension in indicator.dimensions:
+        others = [other for other in dimensions if other != dimension]
+        broken_down = in_area[(in_area[dimension] != "") & (in_area[others] == "").all(axis=1)]
+        if broken_down.empty:
+            continue
+        definition = agenda.dimensions_by_id[dimension]
+        gaps[dimension] = equity_gaps(
+            broken_down.assign(group=broken_down[dimension])[["group", "period", "time", "value"]],
+            direction=indicator.direction,
+            groups=definition.groups,
+            reference=definition.reference_group,
+            base_period=indicator.baseline_period,
+        )
+    return gaps
 
 
 def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFrame, area: str) -> SeriesTrend:
@@ -117,7 +200,12 @@ def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFra
         base_period=base_period,
         target=indicator.target_value,
         target_period=indicator.target_period,
+        limit=indicator.limit,
+        thresholds=Thresholds(*indicator.progress_thresholds) if indicator.progress_thresholds else None,
     )
+    # The statistical trend reads the whole series after any break: a change of method is not a trend.
+    after_break = with_value if break_period is None else with_value[with_value["time"] >= parse_period(
+        break_period).time]
     change = relative = movement = None
     if progress.base_value is not None and progress.latest_value is not None:
         change = progress.latest_value - progress.base_value
@@ -140,4 +228,5 @@ def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFra
         movement=movement,
         has_target=indicator.has_target,
         progress=progress,
+        statistical=statistical_trend(after_break["time"].tolist(), after_break["value"].tolist()),
     )

@@ -73,10 +73,28 @@ def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
                     parse_period(label)
                 except PeriodError as error:
                     problem("invalid-period", str(error) + ".", "Correct the period.", indicators_file, line, column)
+        for selector in indicator.progress_series:
+            if selector != "total" and selector not in indicator.dimensions:
+                problem("unknown-progress-series", f'Indicator "{indicator.id}" counts "{selector}" towards its '
+                        "status, which is neither total nor one of its dimensions.",
+                        "Write total and/or dimension ids that the indicator is broken down by, separated by spaces.",
+                        indicators_file, line, "progress_series")
+        if indicator.progress_thresholds and not (
+                indicator.progress_thresholds[0] >= indicator.progress_thresholds[1] >= indicator.progress_thresholds[2]):
+            problem("thresholds-out-of-order", f'The progress thresholds of "{indicator.id}" are not high, medium, '
+                    "low.", "Write three numbers from the highest to the lowest, such as 0.95 0.6 0.",
+                    indicators_file, line, "progress_thresholds")
         if (indicator.target_value is None) != (indicator.target_period is None):
             problem("incomplete-target", f'Indicator "{indicator.id}" has a target value or a target period, '
                     "but not both.", "Give both target_value and target_period, or neither.",
                     indicators_file, line, "target_value")
+    dimensions_file = relative(agenda.folder / "dimensions.csv", root)
+    for line, dimension in enumerate(agenda.dimensions, start=2):
+        if dimension.reference_group and dimension.reference_group not in dimension.groups:
+            problem("unknown-reference-group", f'The reference group "{dimension.reference_group}" of '
+                    f'{dimension.id} is not one of its groups in groups.csv.',
+                    "Write one of its groups exactly, or leave it blank to compare with the best-off group.",
+                    dimensions_file, line, "reference_group")
     expected = [*CORE_FIELDS, *agenda.dimension_ids, *MEASURE_FIELDS]
     if observation_fields(agenda) != expected:
         problem("schema-dimensions-mismatch",

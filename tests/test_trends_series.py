@@ -1,0 +1,117 @@
+"""Trends per series and per indicator, from a small observations table made here."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from generator.agenda import read_agenda
+from generator.periods import parse_period
+from generator.trends import compute_trends, scoreboard
+
+AREA = "cedar-river-county"
+
+
+@pytest.fixture(scope="module")
+def agenda(repo):
+    return read_agenda(repo / "datapackages" / "common-agenda")
+
+
+def with_indicator(agenda, **changes):
+    """The example agenda with kindergarten-readiness changed."""
+    indicators = tuple(dataclasses.replace(indicator, **changes) if indicator.id == "kindergarten-readiness"
+                       else indicator for indicator in agenda.indicators)
+    return dataclasses.replace(agenda, indicators=indicators)
+
+
+def observations(series: dict[tuple[str, str], dict[str, float]], statuses=None) -> pd.DataFrame:
+    """series: (dimension, group) or ("", "") for the total → {period: value}."""
+    rows = []
+    for (dimension, group), values in series.items():
+        for period, value in values.items():
+            row = {"partner": "early-years-coalition", "indicator": "kindergarten-readiness", "period": period,
+                   "geography": AREA, "race_ethnicity": "", "sex": "", "income": "", "unit": "percent",
+                   "value": value, "lower_bound": None, "upper_bound": None, "numerator": None, "denominator": None,
+                   "status": (statuses or {}).get((group, period), ""), "note": "", "time": parse_period(period).time}
+            if dimension:
+                row[dimension] = group
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+TOTAL = ("", "")
+LOW, NOT_LOW = ("income", "Low income"), ("income", "Not low income")
+
+
+def test_by_default_the_headline_decides(agenda):
+    table = observations({TOTAL: {"2015-16": 50, "2020-21": 60}, LOW: {"2015-16": 40, "2020-21": 39}})
+    trends = compute_trends(table, with_indicator(agenda, target_value=None, target_period=None,
+                                                  progress_series=("total",)))
+    summary = trends.indicators["kindergarten-readiness"]
+    assert summary.status == summary.headline.status == "substantial_progress"
+    assert [part.label for part in summary.counted] == ["Total"]
+
+
+def test_counted_breakdowns_are_averaged_first_and_count_once(agenda):
+    table = observations({
+        TOTAL: {"2015-16": 100, "2016-17": 101},  # +1 % a year, between medium and high: 250 × 0.01 − 1.25
+        LOW: {"2015-16": 100, "2016-17": 97},  # −3 % a year: 125 × −0.03 − 2.5 = −6.25, capped at −5
+        NOT_LOW: {"2015-16": 100, "2016-17": 100},  # 0 %: score −2.5
+    })
+    trends = compute_trends(table, with_indicator(agenda, target_value=None, target_period=None,
+                                                  progress_series=("total", "income")))
+    summary = trends.indicators["kindergarten-readiness"]
+    assert [part.label for part in summary.counted] == ["Total", "Family income"]
+    assert summary.counted[0].score == pytest.approx(1.25)
+    assert summary.counted[1].score == pytest.approx((-5 + -2.5) / 2)
+    assert summary.score == pytest.approx((1.25 + -3.75) / 2)
+    assert summary.status == "limited_progress"
+
+
+def test_target_met_only_when_every_counted_series_met_it(agenda):
+    table = observations({TOTAL: {"2015-16": 60, "2020-21": 76}, LOW: {"2015-16": 50, "2020-21": 70},
+                          NOT_LOW: {"2015-16": 70, "2020-21": 80}})
+    both = compute_trends(table, with_indicator(agenda, progress_series=("total", "income")))
+    assert both.indicators["kindergarten-readiness"].status != "target_achieved"
+    headline_only = compute_trends(table, with_indicator(agenda, progress_series=("total",)))
+    assert headline_only.indicators["kindergarten-readiness"].status == "target_achieved"
+
+
+def test_the_agendas_thresholds_override_the_published_ones(agenda):
+    table = observations({TOTAL: {"2015-16": 50, "2024-25": 60}})
+    headline_only = with_indicator(agenda, progress_series=("total",))
+    published = compute_trends(table, headline_only).indicators["kindergarten-readiness"]
+    strict = compute_trends(table, dataclasses.replace(headline_only, indicators=tuple(
+        dataclasses.replace(indicator, progress_thresholds=(5.0, 3.0, 2.0)) if indicator.id == "kindergarten-readiness"
+        else indicator for indicator in headline_only.indicators)))
+    assert published.status == "moderate_progress"
+    assert strict.indicators["kindergarten-readiness"].status == "deterioration"
+    assert strict.indicators["kindergarten-readiness"].thresholds.high == 5.0
+
+
+def test_a_break_in_series_moves_the_base_and_the_statistical_trend(agenda):
+    values = {"2014-15": 48, "2015-16": 49, "2016-17": 50, "2017-18": 51, "2018-19": 52,
+              "2019-20": 40, "2020-21": 41, "2021-22": 42, "2022-23": 43, "2023-24": 44}
+    table = observations({TOTAL: values}, statuses={("", "2019-20"): "break_in_series"})
+    headline = compute_trends(table, agenda).indicators["kindergarten-readiness"].headline
+    assert (headline.break_period, headline.progress.base_period) == ("2019-20", "2019-20")
+    assert headline.statistical.periods == 5
+    assert headline.statistical.verdict("increase") == "improving"
+
+
+def test_equity_gaps_use_the_agendas_reference_group(agenda):
+    table = observations({TOTAL: {"2015-16": 70, "2020-21": 75}, LOW: {"2015-16": 60, "2020-21": 68},
+                          NOT_LOW: {"2015-16": 80, "2020-21": 82}})
+    gaps = compute_trends(table, agenda).indicators["kindergarten-readiness"].gaps["income"]
+    assert (gaps.reference, gaps.reference_declared) == ("Not low income", True)
+    (low,) = gaps.gaps
+    assert (low.base_difference, low.latest_difference, low.movement) == (20, 14, "closing")
+
+
+def test_scoreboard_counts_every_status_with_the_denominator(agenda):
+    table = observations({TOTAL: {"2015-16": 50, "2024-25": 60}})
+    board = scoreboard(compute_trends(table, agenda), [indicator.id for indicator in agenda.indicators])
+    assert board.total == 16 and board.not_enough_data == 15 and board.improving == 1
+    assert board.sentence == "1 of 16 indicators improving or at target; 15 without enough data to say."
