@@ -109,3 +109,16 @@ def test_without_target_flipping_the_direction_negates_the_progress_value(base, 
     up = assess_progress(["2015", "2022"], [base, latest], direction="increase")
     down = assess_progress(["2015", "2022"], [base, latest], direction="decrease")
     assert down.progress_value == pytest.approx(-up.progress_value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=positive, latest=positive, limit=positive, factor=st.floats(min_value=0.01, max_value=100))
+def test_without_target_status_does_not_depend_on_scale_when_the_limit_scales_alike(base, latest, limit, factor):
+    plain = assess_progress(["2015", "2022"], [base, latest], direction="increase", limit=limit)
+    scaled = assess_progress(["2015", "2022"], [base * factor, latest * factor], direction="increase",
+                             limit=limit * factor)
+    assert scaled.progress_value == pytest.approx(plain.progress_value, rel=1e-6, abs=1e-12)
+    assert scaled.limit_adjustment == pytest.approx(plain.limit_adjustment, rel=1e-6, abs=1e-9)
+    edges = [edge * plain.limit_adjustment for edge in (0.0, 0.005, 0.015)]
+    if all(abs(plain.progress_value - edge) > 1e-9 for edge in edges):
+        assert scaled.status == plain.status

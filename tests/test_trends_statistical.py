@@ -130,10 +130,20 @@ def test_bad_arguments_are_refused(call):
         call()
 
 
-values_strategy = st.lists(
-    st.one_of(st.none(), st.floats(min_value=-1000, max_value=1000, allow_nan=False), st.just(math.nan)),
-    min_size=0, max_size=15,
-)
+@st.composite
+def series_values(draw):
+    """A straight line plus noise, some values missing: rising, falling and flat series all come up."""
+    length = draw(st.integers(min_value=0, max_value=15))
+    slope = draw(st.sampled_from([-5.0, -1.0, -0.2, 0.0, 0.2, 1.0, 5.0]))
+    start = draw(st.floats(min_value=-1000, max_value=1000))
+    noise = draw(st.lists(st.floats(min_value=-3, max_value=3), min_size=length, max_size=length))
+    # One value in three left out, as None or as NaN.
+    kept = draw(st.lists(st.sampled_from(["value", "value", "value", "value", None, math.nan]),
+                         min_size=length, max_size=length))
+    return [start + slope * i + noise[i] if keep == "value" else keep for i, keep in enumerate(kept)]
+
+
+values_strategy = series_values()
 confidence_strategy = st.sampled_from([0.80, 0.90, 0.95, 0.99])
 FLIPPED = {IMPROVING_TREND: WORSENING_TREND, WORSENING_TREND: IMPROVING_TREND,
            NO_CLEAR_TREND: NO_CLEAR_TREND, NOT_ENOUGH_DATA: NOT_ENOUGH_DATA}

@@ -80,7 +80,7 @@ def equity_gaps(
     if base_period is not None:
         base_time = times[base_period] if base_period in times else parse_period(base_period).time
     gaps = tuple(
-        _gap(group, chosen, values[group], values[chosen], times, desired, base_period, base_time, little_change)
+        _gap(group, chosen, values[group], values[chosen], times, desired, base_time, little_change)
         for group in present
         if group != chosen
     )
@@ -128,8 +128,7 @@ def _best_off(values: dict[str, dict[str, float]], groups: list[str], times: dic
 
 
 def _gap(group: str, reference: str, group_values: dict[str, float], reference_values: dict[str, float],
-         times: dict[str, float], desired: int, base_period: str | None, base_time: float | None,
-         little_change: float) -> GroupGap:
+         times: dict[str, float], desired: int, base_time: float | None, little_change: float) -> GroupGap:
     common = sorted((period for period in group_values if period in reference_values),
                     key=lambda p: (times[p], p))
     if base_time is not None:
@@ -181,8 +180,8 @@ def _gap(group: str, reference: str, group_values: dict[str, float], reference_v
 def _movement(base_difference: float, latest_difference: float, little_change: float, largest_value: float) -> str:
     """CLOSING, WIDENING or LITTLE_CHANGED, with comparisons that are equal in decimals taken as equal.
 
-    Published values are decimals, and their differences in binary floating point are not exact (22.1 − 19.1
-    is 3.0000000000000018): without the allowance a gap going from 3.0 to 2.7, a change of exactly the
+    Published values are decimals, and their differences in binary floating point are not exact (22.1 − 19.4
+    is 2.700000000000003): without the allowance a gap going from 3.0 to 2.7, a change of exactly the
     little-change share, or a gap that reverses to the same size, would be called one way or the other by
     rounding, and differently in another unit.
     """
