@@ -35,7 +35,7 @@ def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
     series_records = [trend.to_dict(directions[trend.indicator]) for trend in trends.series]
     for indicator in agenda.indicators:
         rows = published[published["indicator"] == indicator.id]
-        files[f"indicators/{indicator.id}.csv"] = _csv(rows)
+        files[f"indicators/{indicator.id}.csv"] = _csv(spreadsheet_safe(rows))
         summary = trends.indicators[indicator.id]
         files[f"indicators/{indicator.id}.json"] = _json({
             "indicator": _indicator_record(indicator),
@@ -145,6 +145,27 @@ def _data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
             *agenda_resources,
         ],
     }
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows, with every text cell that a spreadsheet would run as a formula prefixed with an apostrophe.
+
+    Only text columns change: numbers stay numbers. The data package's own files keep every value exact.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if pd.api.types.is_numeric_dtype(safe[column]):
+            continue
+        text = safe[column].astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+        if risky.any():
+            safe[column] = safe[column].astype(object)
+            safe.loc[risky, column] = "'" + text[risky]
+    return safe
 
 
 def _csv(frame: pd.DataFrame) -> bytes:

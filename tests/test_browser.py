@@ -92,6 +92,79 @@ def test_indicator_page_without_javascript_shows_verdict_static_chart_and_table(
     context.close()
 
 
+SCRIPT = "<script>window.__xss=1</script>"
+IMAGE = "<img src=x onerror=window.__xss=2>"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory, repo):
+    """The example with markup in every text a partner or the agenda supplies, built by the real pipeline."""
+    import json
+    import shutil
+
+    from generator import api
+    from generator.project import Project
+
+    root = tmp_path_factory.mktemp("hostile")
+    for name in ("datapackages", "site_src"):
+        shutil.copytree(repo / name, root / name)
+    shutil.copy(repo / "mkdocs.yml", root / "mkdocs.yml")
+    agenda = root / "datapackages" / "common-agenda"
+    for table, replacements in {
+        "goals.csv": [("Every child enters school ready to learn", f"Ready {SCRIPT}"),
+                      ("Children arrive at kindergarten", f"{IMAGE} Children arrive at kindergarten")],
+        "indicators.csv": [("Kindergarten readiness,", f"Kindergarten {SCRIPT} readiness,"),
+                           ("Percentage of kindergartners", f"{IMAGE} Percentage of kindergartners")],
+        "dimensions.csv": [("Race and ethnicity", f"Race {SCRIPT}")],
+    }.items():
+        text = (agenda / table).read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text
+            text = text.replace(old, new, 1)
+        (agenda / table).write_text(text, encoding="utf-8")
+    group = f"Asian {IMAGE}"
+    for path in [agenda / "groups.csv", *(root / "datapackages").glob("*/observations.csv")]:
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(",Asian\n", f",{group}\n") if path.name == "groups.csv" else text.replace(",Asian,", f",{group},")
+        path.write_text(text, encoding="utf-8")
+    notes = root / "datapackages" / "early-years-coalition" / "observations.csv"
+    notes.write_text(notes.read_text(encoding="utf-8").replace(",,,,,provisional,", f",,,,,provisional,{SCRIPT}"),
+                     encoding="utf-8")
+    descriptor_path = root / "datapackages" / "early-years-coalition" / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["title"] = f"Early Years {SCRIPT}"
+    descriptor["description"] = f"{IMAGE} A coalition."
+    descriptor["partner"]["activities"] = SCRIPT
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+    result = api.build(Project(root), root / "site", docs_dir=root / "docs")
+    assert result.ok, [problem.message for problem in result.report.errors][:3]
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", ["", "goals/ready-for-school/", "indicators/kindergarten-readiness/",
+                                  "partners/early-years-coalition/", "data/"])
+def test_markup_in_partner_and_agenda_text_is_shown_never_run(browser, hostile_site, path):
+    page = browser.new_page()
+    page.goto(hostile_site + path, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    for point in page.locator(".chart__interactive .mark-symbol path").all()[:4]:
+        point.hover(force=True)  # tooltips show group names and notes
+        page.wait_for_timeout(100)
+    assert page.evaluate("window.__xss") is None, "injected markup ran"
+    scripts = page.evaluate("[...document.querySelectorAll('script')].map(s => s.textContent)")
+    assert not any("window.__xss" in text for text in scripts if not text.lstrip().startswith("{"))
+    assert page.locator("img[src='x']").count() == 0
+    if path not in ("", "data/"):
+        assert "<script>" in page.inner_text("main") or "<img" in page.inner_text("main"), \
+            "the markup is shown to the reader as text"
+    page.close()
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from generator.agenda import AGENDA_FOLDER, Agenda
 from generator.packages import DataFile
 from generator.periods import PERIOD_PATTERN, PeriodError, is_period, parse_period
-from generator.problems import Problem
+from generator.problems import WARNING, Problem
 
 MAX_PER_RULE = 50
 AGENDA_FILE = f"datapackages/{AGENDA_FOLDER}/indicators.csv"
@@ -57,7 +58,7 @@ class _Context:
             ))
 
 
-def observation_problems(file: DataFile, agenda: Agenda, partner: str) -> list[Problem]:
+def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: date | None = None) -> list[Problem]:
     """Every domain problem of one file whose structure is sound (the agreed columns are all there)."""
     table = filled_rows(file.table)
     context = _Context(file, table, partner, [])
@@ -106,16 +107,43 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str) -> list[P
         )
 
     well_formed = table["period"].str.fullmatch(PERIOD_PATTERN)
-    unparsable = {label for label in table.loc[well_formed, "period"].unique() if not is_period(label)}
+    labels = table.loc[well_formed, "period"].unique()
+    unparsable = {label for label in labels if not is_period(label)}
     if unparsable:
         context.report(
             "invalid-period", table["period"].isin(unparsable), "period",
             lambda row: _period_error(row["period"]),
             "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
         )
+    this_year = (today or date.today()).year
+    future = {label for label in labels if label not in unparsable and parse_period(label).start_year > this_year}
+    if future:
+        context.report(
+            "future-period", table["period"].isin(future), "period",
+            lambda row: f'The period {row["period"]} has not begun yet.',
+            "Check the year: an observation describes a period that has started. Targets belong in the agenda.",
+        )
 
     _value_rules(context, table, known, indicators, agenda)
+    _provisional_warning(context, table)
     return context.problems
+
+
+def _provisional_warning(context: _Context, table: pd.DataFrame) -> None:
+    """Provisional values are published, marked as such: one warning a file says so, not one a row."""
+    provisional = table.index[(table["status"] == "provisional").to_numpy()]
+    if len(provisional):
+        context.problems.append(Problem(
+            "provisional-values",
+            f"{len(provisional):,} values are provisional; they will be published marked as provisional.",
+            "Nothing to fix now. When the final figures come, replace the values and clear their status.",
+            context.file.shown_as,
+            context.file.layout.line(int(provisional[0]) + 2),
+            list(table.columns).index("status") + 1,
+            "status",
+            severity=WARNING,
+            partner=context.partner,
+        ))
 
 
 def _value_rules(context: _Context, table: pd.DataFrame, known: pd.Series, indicators, agenda: Agenda) -> None:
