@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+# Raised only when the JSON report changes in a way that breaks a reader (a field removed or its meaning changed).
+REPORT_SCHEMA_VERSION = 1
+
 ERROR = "error"  # blocks the merge and the build
 WARNING = "warning"  # published, with a note
 
@@ -57,7 +60,9 @@ class Report:
         self.problems.extend(problems)
 
     def to_dict(self) -> dict:
+        """The JSON report: its shape is generator/validation/report.schema.json, versioned by `schema_version`."""
         return {
+            "schema_version": REPORT_SCHEMA_VERSION,
             "valid": self.valid,
             "error_count": len(self.errors),
             "warning_count": len(self.warnings),

@@ -11,6 +11,8 @@ from generator.problems import ERROR, Problem, Report
 # GitHub shows only the first ten error annotations of a step, so a file with many problems is cut at ten and
 # says how many more there are: one bad file does not crowd out the others. The job summary lists them all.
 ANNOTATIONS_PER_FILE = 10
+# GitHub refuses a job summary over 1 MiB: a file's rows stop here, and the JSON report artifact has the rest.
+SUMMARY_ROWS_PER_FILE = 100
 
 
 def as_text(report: Report) -> str:
@@ -62,10 +64,13 @@ def as_markdown(report: Report) -> str:
         lines += [f"### {partner}", ""]
         for file, in_file in _by_file(problems):
             lines += [f"#### `{file}`", "", "| Where | Severity | Rule | Problem | How to fix |", "|---|---|---|---|---|"]
-            for problem in in_file:
+            for problem in in_file[:SUMMARY_ROWS_PER_FILE]:
                 where = _where(problem).rstrip(": ") or "file"
                 lines.append(f"| {where} | {problem.severity} | `{problem.rule}` | {_cell(problem.message)} | "
                              f"{_cell(problem.hint)} |")
+            if len(in_file) > SUMMARY_ROWS_PER_FILE:
+                lines += ["", f"…and {len(in_file) - SUMMARY_ROWS_PER_FILE} more problems in this file: see the "
+                              "validation-report artifact (JSON) or run `indicators validate` locally."]
             lines.append("")
     return "\n".join(lines) + "\n"
 
