@@ -246,7 +246,7 @@ def test_json_output_holds_every_problem_with_its_place(project_root: Path):
 
     assert result.returncode == 1
     output = json.loads(result.stdout)
-    assert set(output) == {"valid", "error_count", "warning_count", "checked_files", "problems"}
+    assert set(output) == {"schema_version", "valid", "error_count", "warning_count", "checked_files", "problems"}
     assert output["valid"] is False
     assert output["error_count"] == 3
     assert OBSERVATIONS in output["checked_files"]
