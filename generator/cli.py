@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
     build.set_defaults(run=_build)
 
+    changes = verbs.add_parser("check-changes", help="check that a pull request keeps to one partner's folder",
+                               description="Fail when the changes since the merge base with REF touch more than one "
+                                           "partner's folder, or a partner's folder and the common agenda.")
+    changes.add_argument("--base", required=True, metavar="REF", help="the branch or commit the pull request targets")
+    changes.add_argument("--format", choices=("text", "github", "json"), default="text")
+    changes.set_defaults(run=_check_changes)
+
     serve = verbs.add_parser("serve", help="build and preview the site, rebuilding on changes")
     serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
     serve.set_defaults(run=_serve)
@@ -75,9 +82,20 @@ def _validate(project: Project, arguments) -> int:
             print(f"indicators validate: {path} does not exist.", file=sys.stderr)
             return EXIT_USAGE
     report = validate_project(project, [Path(path).resolve() for path in arguments.paths] or None).report
-    if arguments.format == "json":
+    return _print_report(report, arguments.format)
+
+
+def _check_changes(project: Project, arguments) -> int:
+    from generator.changes import check_changes
+    from generator.problems import Report
+
+    return _print_report(Report(check_changes(project, arguments.base)), arguments.format)
+
+
+def _print_report(report, output_format: str) -> int:
+    if output_format == "json":
         sys.stdout.write(render.as_json(report))
-    elif arguments.format == "github":
+    elif output_format == "github":
         annotations, summary = render.as_github(report)
         sys.stdout.write(annotations)
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -58,6 +58,11 @@ def read_descriptor(path: Path, shown_as: str, partner: str | None = None) -> tu
             error.lineno,
             error.colno,
         )]
+    except (ValueError, RecursionError) as error:  # thousands of digits in a number, thousands of nested brackets
+        return None, [problem(
+            "invalid-json", f"datapackage.json cannot be read: {error}.",
+            "Write numbers and text as a datapackage.json written by `indicators new-partner` does.", 1, 1,
+        )]
     if not isinstance(descriptor, dict):
         return None, [problem(
             "invalid-descriptor",

@@ -11,12 +11,14 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from generator.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda
+from generator.cells import Cells, CellsLayout, read_cells
 from generator.descriptors import read_descriptor
 from generator.problems import Problem, relative
 from generator.lines import FileLayout
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 MAX_DATA_FILE_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 1000
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class DataFile:
     table: pd.DataFrame | None  # None when the file cannot be read as CSV at all
     layout: FileLayout = field(compare=False, repr=False)
     unreadable: Problem | None = None  # why `table` is None, when it is known before frictionless runs
+    # The records as pyarrow read them, when the file was read that way: the structure check reuses them.
+    cells: Cells | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,12 @@ def partner_folders(datapackages: Path) -> list[Path]:
     )
 
 
-def load_package(folder: Path, agenda: Agenda, root: Path) -> tuple[PartnerPackage | None, list[Problem]]:
-    """The package with its tables read, or None; plus every problem with the descriptor and its paths."""
+def load_package(folder: Path, agenda: Agenda, root: Path,
+                 fast_from_bytes: int | None = None) -> tuple[PartnerPackage | None, list[Problem]]:
+    """The package with its tables read, or None; plus every problem with the descriptor and its paths.
+
+    Files of at least `fast_from_bytes` bytes are read by pyarrow (see `read_cells`); None: never.
+    """
     slug = folder.name
     descriptor_path = folder / "datapackage.json"
     shown_as = relative(descriptor_path, root)
@@ -126,11 +134,16 @@ def load_package(folder: Path, agenda: Agenda, root: Path) -> tuple[PartnerPacka
                     f'"schema": "{OBSERVATION_SCHEMA_FILE}"; ask the backbone if you need a change to it.')
             continue
         path = folder / resource["path"]
-        layout = FileLayout(path)
-        table, unreadable = _read_table(path, relative(path, root), slug, layout)
+        fast = fast_from_bytes is not None and path.stat().st_size >= fast_from_bytes
+        cells = read_cells(path) if fast and _comma_separated(path) else None
+        layout = CellsLayout(path, cells) if cells is not None else FileLayout(path)
+        table = cells.frame(path) if cells is not None else None
+        unreadable = None
+        if table is None:  # not read by pyarrow, or a file pandas reads by rules of its own: pandas reads it
+            table, unreadable = _read_table(path, relative(path, root), slug, layout)
         if unreadable:
             problems.append(unreadable)
-        files.append(DataFile(name, path, relative(path, root), table, layout, unreadable))
+        files.append(DataFile(name, path, relative(path, root), table, layout, unreadable, cells))
     return PartnerPackage(slug, folder, descriptor, tuple(files)), problems
 
 
@@ -150,13 +163,20 @@ def _path_problem(path: object, folder: Path) -> tuple[str, str] | None:
         return f'its path "{path}" points into a hidden file or folder.', keep_inside
     if posix.suffix.lower() != ".csv":
         return f'its path "{path}" is not a .csv file.', "Save the observations as CSV (UTF-8)."
+    if len(path) > 255 or any(len(part) > 100 or not part.isprintable() for part in posix.parts):
+        return (f'its path "{path[:60]}…" is too long or holds control characters.',
+                "Give the file a short name of letters, digits and hyphens, such as observations.csv.")
     target = folder / path
-    if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
-        return f'its path "{path}" is a link.', keep_inside
-    if not target.is_file():
-        return f'its file "{path}" does not exist.', "Add the file, or correct the path in datapackage.json."
-    if target.stat().st_size > MAX_DATA_FILE_BYTES:
-        return (f'its file "{path}" is {target.stat().st_size:,} bytes, over the limit of {MAX_DATA_FILE_BYTES:,}.',
+    try:
+        if target.is_symlink() or not target.resolve().is_relative_to(folder.resolve()):
+            return f'its path "{path}" is a link.', keep_inside
+        if not target.is_file():
+            return f'its file "{path}" does not exist.', "Add the file, or correct the path in datapackage.json."
+        size = target.stat().st_size
+    except (OSError, ValueError) as error:
+        return f'its path "{path[:60]}" cannot be read ({error.__class__.__name__}).', keep_inside
+    if size > MAX_DATA_FILE_BYTES:
+        return (f'its file "{path}" is {size:,} bytes, over the limit of {MAX_DATA_FILE_BYTES:,}.',
                 "Split the data into several files, for example one per indicator.")
     return None
 
@@ -197,6 +217,11 @@ def _read_table(path: Path, shown_as: str, partner: str,
                        "encoding.",
                        "Save the file as UTF-8 (in a spreadsheet: Save as › CSV UTF-8 (comma delimited)).", line)
     header = text.split("\n", 1)[0]
+    if header.count(",") >= MAX_COLUMNS:
+        # frictionless's work grows with the square of the header's width: refuse before it runs.
+        return problem("too-many-columns", f"The header has {header.count(',') + 1:,} columns.",
+                       "Keep the agreed columns only (the header of observation.schema.json); delete the empty "
+                       "columns a spreadsheet may have added.", 1)
     if "," not in header and (";" in header or "\t" in header):
         separator = "semicolons" if ";" in header else "tabs"
         return problem("wrong-delimiter", f"The columns are separated by {separator}, not commas.",
@@ -219,3 +244,14 @@ def _read_table(path: Path, shown_as: str, partner: str,
     # Spaces around header names are not part of them: frictionless reads "indicator, period" the same way.
     table.columns = [str(column).strip() for column in table.columns]
     return table, None
+
+
+def _comma_separated(path: Path) -> bool:
+    """Whether `_read_table` would take the header for comma-separated, as far as its first line tells."""
+    with path.open("rb") as file:
+        first = file.readline()
+    try:
+        header = first.decode("utf-8-sig").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        return False
+    return "," in header or not (";" in header or "\t" in header)

@@ -34,3 +34,37 @@ def project_copy(tmp_path) -> Project:
         shutil.copytree(REPO / name, tmp_path / name)
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     return Project(tmp_path)
+
+
+def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Path | None = None):
+    """`indicators --project ROOT ARGUMENTS…` in this process, as a partner or CI would run it.
+
+    In-process because starting Python for each of the corpus's cases took most of the suite's time; a
+    traceback still fails the test (it propagates), and the end-to-end tests run the real command.
+    """
+    import contextlib
+    import io
+    import os
+    from types import SimpleNamespace
+
+    from generator.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous_env = {key: os.environ.get(key) for key in (env or {})}
+    previous_cwd = Path.cwd()
+    try:
+        os.environ.update(env or {})
+        os.chdir(cwd or root)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = main(["--project", str(root), *arguments])
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else 2
+    finally:
+        os.chdir(previous_cwd)
+        for key, value in previous_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import run_indicators
 
 from generator.project import Project
 from generator.validation import validate_project
@@ -100,10 +101,7 @@ def write_partner(root: Path, rows: list[str], slug: str = "test-partner", resou
 
 def indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Path | None = None):
     """Run the `indicators` command on the project, as a partner or the CI workflow would."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "--project", str(root), *arguments],
-        capture_output=True, text=True, timeout=300, cwd=cwd or root, env={**os.environ, **(env or {})},
-    )
+    return run_indicators(root, *arguments, env=env, cwd=cwd)
 
 
 def validate(root: Path):

@@ -8,15 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.agenda import AGENDA_FOLDER, Agenda
+from generator.agenda import AGENDA_FOLDER, Agenda, observation_fields
 from generator.packages import PartnerPackage, load_package, partner_folders
 from generator.project import Project
 from generator.problems import ERROR, WARNING, Problem, Report, relative
 from generator.validation.agenda_rules import check_agenda
+from generator.validation.fast import fast_table_problems
 from generator.validation.rules import duplicate_problems, observation_problems
 from generator.validation.structure import table_problems
 
 __all__ = ["Problem", "Report", "Validated", "validate_project", "ERROR", "WARNING"]
+
+# Data files of at least this size are read by pyarrow and checked a column at a time (validation/fast.py), with
+# the very problems frictionless would report; smaller ones by frictionless, which is quicker to start.
+FAST_PATH_BYTES = 1024 * 1024
 
 # After these, a file's rows cannot be trusted to line up with its columns, so the rules would only add noise.
 _STRUCTURE_RULES = {
@@ -62,7 +67,7 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
     packages: list[PartnerPackage] = []
     sound_files = []
     for folder in folders:
-        package, problems = load_package(folder, agenda, root)
+        package, problems = load_package(folder, agenda, root, fast_from_bytes=FAST_PATH_BYTES)
         report.extend(problems)
         if package is None:
             continue
@@ -71,7 +76,10 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
             report.checked_files.append(file.shown_as)
             if file.unreadable:
                 continue  # already reported with its line; frictionless would only guess around it
-            structure = table_problems(file.path, agenda.observation_schema, root, package.slug)
+            if file.cells is not None:  # read by pyarrow, as files of FAST_PATH_BYTES or more are
+                structure = fast_table_problems(file.path, agenda.observation_schema, root, package.slug, file.cells)
+            else:
+                structure = table_problems(file.path, agenda.observation_schema, root, package.slug)
             report.extend(structure)
             broken = any(problem.rule in _STRUCTURE_RULES for problem in structure)
             if file.table is None and not broken:
@@ -82,6 +90,17 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
                     file.shown_as, partner=package.slug,
                 ))
             if file.table is None or broken:
+                continue
+            missing = [name for name in observation_fields(agenda) if name not in file.table.columns]
+            if missing:
+                # frictionless can miss this when the header repeats a label or a blank line comes first.
+                report.problems.append(Problem(
+                    "unreadable-header", "The first line is not the agreed header: it lacks "
+                    + ", ".join(f'"{name}"' for name in missing) + ".",
+                    "Make line 1 the header row with every agreed field once, separated by commas: "
+                    + ",".join(observation_fields(agenda)) + ".",
+                    file.shown_as, 1, partner=package.slug,
+                ))
                 continue
             report.extend(observation_problems(file, agenda, package.slug))
             sound_files.append((package.slug, file))

@@ -226,20 +226,26 @@ def duplicate_problems(files: list[tuple[str, DataFile]], agenda: Agenda) -> lis
             if per_file[int(again["_file"])] > MAX_PER_RULE:
                 continue
             same_partner = partner == first_partner
-            problems.append(Problem(
-                "duplicate-observation",
-                f'The observation of "{again["indicator"]}" for {again["period"]}, {again["geography"]}'
-                f"{_groups_text(again, agenda)} is already given at {first_file.shown_as}:{first_line}.",
-                "Keep one of the two rows and delete the other."
-                if same_partner else
-                f'Only one partner may publish each observation: agree with "{first_partner}" which of you '
-                "publishes it, and delete it from the other package.",
-                file.shown_as,
-                file.layout.line(int(again["_row"]) + 2),
-                1,
-                "indicator",
-                partner=partner,
-            ))
+            line = file.layout.line(int(again["_row"]) + 2)
+            what = (f'The observation of "{again["indicator"]}" for {again["period"]}, {again["geography"]}'
+                    f"{_groups_text(again, agenda)}")
+            if same_partner:
+                problems.append(Problem(
+                    "duplicate-observation", f"{what} is already given at {first_file.shown_as}:{first_line}.",
+                    "Keep one of the two rows and delete the other.",
+                    file.shown_as, line, 1, "indicator", partner=partner,
+                ))
+                continue
+            # Across partners, each partner's check must show it: a pull request validates one partner's folder.
+            for mine, my_line, mine_partner, other, other_line, other_partner in (
+                    (file, line, partner, first_file, first_line, first_partner),
+                    (first_file, first_line, first_partner, file, line, partner)):
+                problems.append(Problem(
+                    "duplicate-observation", f"{what} is also given by {other_partner} at {other.shown_as}:{other_line}.",
+                    f'Only one partner may publish each observation: agree with "{other_partner}" which of you '
+                    "publishes it, and delete it from the other package.",
+                    mine.shown_as, my_line, 1, "indicator", partner=mine_partner,
+                ))
     return problems
 
 

@@ -51,6 +51,14 @@ def table_problems(path: Path, schema: dict, root: Path, partner: str | None = N
     return _problems(report, path.parent, root, partner, {field["name"]: field for field in schema["fields"]})
 
 
+def file_problems(errors, path: Path, schema: dict, root: Path, partner: str | None = None,
+                  layout: FileLayout | None = None) -> list[Problem]:
+    """frictionless's errors in the CSV file at `path`, as Problems at the physical lines `layout` finds."""
+    fields = {field["name"]: field for field in schema["fields"]}
+    layout = layout or FileLayout(path)
+    return [_table_problem(error, layout, relative(path, root), partner, fields) for error in errors]
+
+
 def _problems(report, folder: Path, root: Path, partner: str | None, fields: dict) -> list[Problem]:
     problems = [_descriptor_problem(error, folder, root, partner) for error in report.errors]
     for task in report.tasks:

@@ -1,0 +1,1 @@
+"""Benchmarks: how fast the project's own work runs on generated data, measured against the tools it replaces."""

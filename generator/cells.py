@@ -1,0 +1,267 @@
+"""Large CSV files read by pyarrow, cut into exactly the records Python's csv module (and so frictionless) sees.
+
+pyarrow reads a million rows in a fraction of a second where Python's csv module takes seconds, but the two
+must agree on every cell, or the validator would report problems frictionless does not. They agree on how
+quotes, doubled quotes, stray quotes and line breaks inside quoted values cut a file, with two exceptions,
+both found by comparing them on random text, and both kept away here:
+
+- a quote that opens in the last record and never closes: pyarrow drops the line break that ends the file from
+  the record's text; such a file is not read here (`_scan` finds it);
+- a quoted "\\r\\n" that straddles two of pyarrow's blocks loses its "\\n": the blocks are sized to split no
+  "\\r\\n" at all (`_block_size`).
+
+Everything else that differs between the two (an empty line is no cells for Python, blank cells for pyarrow)
+means the same to frictionless, and `tests/test_validation_fast.py` keeps checking that the records agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from generator.lines import FileLayout
+
+BLOCK_BYTES = 1 << 20  # pyarrow reads a file in blocks of about this size
+# pandas' text dtype held by pyarrow, which `read_csv(dtype=str)` gives: the rules see one kind of column either way.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+_SCAN_BYTES = 1 << 20
+_QUOTE, _CELL_ENDS = ord('"'), frozenset(b",\r\n")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what splits the lines of a file opened with newline=""
+
+
+def _memory_pool() -> pa.MemoryPool:
+    """jemalloc where pyarrow has it: here it reads a large file in less time and memory than mimalloc."""
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return pa.default_memory_pool()
+
+
+@dataclass(frozen=True)
+class Cells:
+    """The records of a CSV file, as text columns held by pyarrow, cut the way Python's csv module cuts them.
+
+    Record 1 is the header. `rows` holds, in file order, every later record with as many cells as the header;
+    the others (`odd`, with their cells) are those frictionless reports as rows with missing or extra cells.
+    """
+
+    header: list[str]
+    rows: pa.Table  # one large_string column per header cell, named by position
+    odd: tuple[tuple[int, list[str]], ...]  # (record number, cells)
+    records: np.ndarray | None  # the record number of each row of `rows`; None when row i is record i + 2
+    lines: int  # lines in the file, as a text file opened with newline="" splits them
+
+    @property
+    def record_count(self) -> int:
+        return 1 + self.rows.num_rows + len(self.odd)
+
+    def record_numbers(self) -> np.ndarray:
+        if self.records is not None:
+            return self.records
+        return np.arange(2, self.rows.num_rows + 2)
+
+    def frame(self, path: Path) -> pd.DataFrame | None:
+        """The table the rules read, as `packages._read_table` reads it with pandas, sharing pyarrow's columns.
+
+        The header is read by pandas itself, for its names of blank and repeated labels. None when a record has
+        another number of cells than the header, which pandas pads, cuts or refuses by rules of its own.
+        """
+        if self.odd:
+            return None
+        names = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", index_col=False, engine="c").columns
+        if len(names) != self.rows.num_columns:
+            return None
+        table = self.rows.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
+        return table.set_axis([str(name).strip() for name in names], axis=1)
+
+
+class CellsLayout(FileLayout):
+    """FileLayout's lines and columns, worked out from the cells rather than by reading the file again.
+
+    A record takes one line, and one more for each line break inside its quoted cells; when the file has no
+    more lines than records, no cell holds a line break and record n starts on line n.
+    """
+
+    def __init__(self, path: Path, cells: Cells):
+        super().__init__(path)
+        self.cells = cells
+
+    @cached_property
+    def _starts(self) -> np.ndarray | None:
+        """Where each record starts (index: record number); None when each record is one line."""
+        cells = self.cells
+        if cells.lines == cells.record_count:
+            return None
+        lines = np.ones(cells.record_count, dtype=np.int64)
+        lines[0] += _line_breaks(cells.header)
+        for number, odd in cells.odd:
+            lines[number - 1] += _line_breaks(odd)
+        inside_rows = cells.lines - int(lines.sum())  # the line breaks inside the cells of `rows`
+        breaks = np.zeros(cells.rows.num_rows, dtype=np.int64)
+        for column in cells.rows.columns:
+            if inside_rows <= 0:
+                break
+            if pc.any(pc.match_substring(column, "\n")).as_py() or pc.any(pc.match_substring(column, "\r")).as_py():
+                here = pc.count_substring_regex(column, _LINE_BREAK.pattern).to_numpy()
+                breaks += here
+                inside_rows -= int(here.sum())
+        lines[cells.record_numbers() - 1] += breaks
+        return np.concatenate([[0, 1], 1 + np.cumsum(lines)[:-1]])
+
+    @cached_property
+    def _header(self) -> list[str]:
+        with self.path.open("rb") as file:
+            byte_order_mark = file.read(3) == b"\xef\xbb\xbf"
+        header = list(self.cells.header)
+        if byte_order_mark and header:
+            header[0] = "\ufeff" + header[0]  # FileLayout reads the mark as text, then strips it
+        return [label.strip().lstrip("\ufeff") for label in header]
+
+    def line(self, record_number: int | None) -> int | None:
+        if record_number is None:
+            return None
+        if record_number > self.cells.record_count:
+            return record_number
+        return record_number if self._starts is None else int(self._starts[record_number])
+
+    def column(self, field_name: str | None, fallback: int | None) -> int | None:
+        if field_name and field_name in self._header:
+            return self._header.index(field_name) + 1
+        return fallback
+
+
+def read_cells(path: Path, block_bytes: int = BLOCK_BYTES) -> Cells | None:
+    """Every record of the file, cut exactly as Python's csv module cuts it; None when that cannot be promised.
+
+    None for an empty file, bytes that are not UTF-8 (pyarrow checks), a header Python cannot read, or a quote
+    that is still open at the end of the file.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        return None
+    ends_inside_quotes, lines = _scan(path, size)
+    if ends_inside_quotes:
+        return None
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            header = next(csv.reader(file), None)
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    if not header:
+        return None
+    odd: list[tuple[int, str]] = []
+
+    def keep_aside(row) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+
+    names = [str(position) for position in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False,  # threads lose row numbers
+                                            block_size=_block_size(path, size, block_bytes)),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                              invalid_row_handler=keep_aside),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+            memory_pool=_memory_pool(),
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if not odd:
+        return Cells(header, table.slice(1), (), None, lines)
+    if odd[0][0] == 1 or any(number is None for number, _ in odd):
+        return None
+    numbers = np.array([number for number, _ in odd])
+    records = np.setdiff1d(np.arange(1, table.num_rows + len(odd) + 1), numbers, assume_unique=True)
+    return Cells(header, table.slice(1), tuple((number, _cells(text)) for number, text in odd), records[1:], lines)
+
+
+def _cells(text: str) -> list[str]:
+    """The cells of one record, from its text without the line break that ends it."""
+    return next(csv.reader(io.StringIO(text, newline="")), [])
+
+
+def _line_breaks(cells: list[str]) -> int:
+    return sum(len(_LINE_BREAK.findall(cell)) for cell in cells)
+
+
+def _block_size(path: Path, size: int, block_bytes: int) -> int:
+    """`block_bytes`, or the first size above it at which no block ends between a "\\r" and a "\\n"."""
+    with path.open("rb") as file:
+        for tried in range(block_bytes, block_bytes + 4096):
+            for boundary in range(tried, size, tried):
+                file.seek(boundary - 1)
+                if file.read(2) == b"\r\n":
+                    break
+            else:
+                return tried
+    return block_bytes  # never seen: a file that is almost nothing but "\r\n"
+
+
+def _scan(path: Path, size: int, chunk_bytes: int = _SCAN_BYTES) -> tuple[bool, int]:
+    """Whether a quoted value is still open at the end of the file, and how many lines the file has.
+
+    As Python's csv module reads quotes: a quote opens a value at the start of a cell (after a comma, a line
+    break or the start of the file); inside the value, two quotes stand for one and a single quote closes it;
+    any other quote is text. Usually every quote opens or closes a value, so that they alternate and their
+    count answers; only when one does not are the quotes followed one by one (`_ends_inside_quotes_slowly`).
+    """
+    quotes = breaks = 0
+    alternate = True
+    cell_ends = np.array([ord(","), ord("\n"), ord("\r"), _QUOTE], dtype=np.uint8)
+    with path.open("rb") as file:
+        start = 3 if file.read(3) == b"\xef\xbb\xbf" else 0
+        for offset in range(0, size, chunk_bytes):
+            file.seek(max(offset - 1, 0))
+            chunk = file.read(chunk_bytes + 2)  # with the byte before and the one after, where there are
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            first = 1 if offset else 0  # data[first] is the byte at `offset`
+            mine = data[first: first + chunk_bytes]
+            breaks += np.count_nonzero(mine == 10)
+            if b"\r" in chunk:  # a "\r" ends a line too, unless a "\n" follows and ends it
+                follows = np.flatnonzero(mine == 13) + first + 1
+                breaks += np.count_nonzero((follows == len(data)) | (data[np.minimum(follows, len(data) - 1)] != 10))
+            if not alternate or b'"' not in chunk:
+                continue
+            found = np.flatnonzero(mine == _QUOTE) + first
+            before = data[np.maximum(found - 1, 0)]  # the first byte of the file is a quote itself: it opens
+            after = np.where(found + 1 < len(data), data[np.minimum(found + 1, len(data) - 1)], ord(","))
+            opens = (np.arange(len(found)) + quotes) % 2 == 0
+            at_start = found + offset - first == start
+            alternate = bool(np.where(opens, np.isin(before, cell_ends) | at_start, np.isin(after, cell_ends)).all())
+            quotes += len(found)
+        file.seek(size - 1)
+        lines = breaks + (file.read(1) not in (b"\n", b"\r"))  # a last line without a line break counts too
+        if not alternate:
+            return _ends_inside_quotes_slowly(file, size, start, chunk_bytes), lines
+    return quotes % 2 == 1, lines
+
+
+def _ends_inside_quotes_slowly(file, size: int, start: int, chunk_bytes: int) -> bool:
+    inside = skip = False
+    for offset in range(0, size, chunk_bytes):
+        file.seek(max(offset - 1, 0))
+        chunk = file.read(chunk_bytes + 2)
+        first = 1 if offset else 0
+        found = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8)[first: first + chunk_bytes] == _QUOTE) + first
+        for at in found.tolist():
+            if skip:
+                skip = False
+            elif inside:
+                skip = chunk[at + 1: at + 2] == b'"'  # a doubled quote is one quote of text
+                inside = skip
+            else:
+                inside = at + offset - first == start or (at > 0 and chunk[at - 1] in _CELL_ENDS)
+    return inside

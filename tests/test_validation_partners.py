@@ -1,0 +1,235 @@
+"""Bad and good inputs the corpus in tests/validation_cases/ cannot hold as one partner folder on disk.
+
+Two partners' packages at once, a symbolic link made at run time (git stores links awkwardly), a size
+limit lowered for the test, and inputs that are valid, where the corpus only holds rejected ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_indicators
+
+import generator.packages
+from generator.project import Project
+from generator.validation import validate_project
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENDA = ROOT / "datapackages" / "common-agenda"
+
+HEADER = ("indicator,period,geography,race_ethnicity,sex,income,unit,value,lower_bound,upper_bound,"
+          "numerator,denominator,status,note")
+GOOD_ROWS = [
+    "youth-disconnection,2023,cedar-river-county,,,,percent,10.6,9.5,11.7,,,estimated,",
+    "youth-disconnection,2024,cedar-river-county,,,,percent,10.2,9.2,11.2,,,estimated,",
+    "apprenticeship-starts,2024,cedar-river-county,,,,count,86,,,,,,First year of the programme.",
+    "apprenticeship-starts,2024,eastport,,Female,,count,31,,,,,,",
+    "teen-births,2024,cedar-river-county,Black,,,rate_per_1000,14.2,,,,,,",
+]
+OBSERVATIONS = "datapackages/test-partner/observations.csv"
+DESCRIPTOR = "datapackages/test-partner/datapackage.json"
+
+
+@pytest.fixture
+def project_root(tmp_path: Path) -> Path:
+    """A project with the example agenda and no partner: its stewards are warnings, never errors."""
+    root = tmp_path / "project"
+    shutil.copytree(AGENDA, root / "datapackages" / "common-agenda")
+    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def write_partner(root: Path, rows: list[str], slug: str = "test-partner", path: str = "observations.csv") -> Path:
+    folder = root / "datapackages" / slug
+    folder.mkdir(parents=True)
+    descriptor = {
+        "name": slug,
+        "title": "Test Partner",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": [{"name": "observations", "path": path, "schema": "observation.schema.json"}],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    shutil.copyfile(AGENDA / "observation.schema.json", folder / "observation.schema.json")
+    (folder / "observations.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return folder
+
+
+def validate(root: Path, *paths: Path):
+    return validate_project(Project(root), list(paths) or None).report
+
+
+def indicators(root: Path, *arguments: str):
+    return run_indicators(root, *arguments)
+
+
+def listing(problems) -> str:
+    return "\n".join(f"  {p.rule} {p.location} [{p.field}] {p.message} | {p.hint}" for p in problems) or "  (none)"
+
+
+def symlink(link: Path, target: Path) -> None:
+    try:
+        link.symlink_to(target)
+    except (OSError, NotImplementedError) as error:  # Windows without the privilege to make links
+        pytest.skip(f"cannot make a symbolic link here: {error}")
+
+
+# The same observation in two partners' packages ------------------------------------------------------------
+
+
+def test_an_observation_given_by_two_partners_names_both_places(project_root: Path):
+    write_partner(project_root, GOOD_ROWS[:2], slug="other-partner")
+    write_partner(project_root, [GOOD_ROWS[2], GOOD_ROWS[0].replace(",10.6,", ",10.9,")])
+
+    report = validate(project_root)
+
+    other = "datapackages/other-partner/observations.csv"
+    assert sorted((p.rule, p.file, p.line, p.column, p.partner) for p in report.errors) == [
+        ("duplicate-observation", other, 2, 1, "other-partner"),
+        ("duplicate-observation", OBSERVATIONS, 3, 1, "test-partner")], listing(report.errors)
+    mine = next(problem for problem in report.errors if problem.file == OBSERVATIONS)
+    theirs = next(problem for problem in report.errors if problem.file == other)
+    assert ('The observation of "youth-disconnection" for 2023, cedar-river-county (total) is also given by '
+            f"other-partner at {other}:2.") in mine.message
+    assert f"is also given by test-partner at {OBSERVATIONS}:3." in theirs.message
+    assert 'Only one partner may publish each observation: agree with "other-partner"' in mine.hint
+
+    result = indicators(project_root, "validate")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert OBSERVATIONS in result.stdout and "datapackages/other-partner/observations.csv:2" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validating_the_second_partner_alone_still_finds_the_observation_of_the_first(project_root: Path):
+    write_partner(project_root, GOOD_ROWS[:2], slug="other-partner")
+    folder = write_partner(project_root, [GOOD_ROWS[0]])
+
+    report = validate(project_root, folder)
+
+    assert [(p.rule, p.file, p.line) for p in report.errors] == [
+        ("duplicate-observation", OBSERVATIONS, 2)], listing(report.errors)
+
+
+def test_validating_the_first_partner_alone_still_finds_the_observation_of_the_second(project_root: Path):
+    first = write_partner(project_root, GOOD_ROWS[:2], slug="other-partner")
+    write_partner(project_root, [GOOD_ROWS[0]])
+
+    report = validate(project_root, first)
+
+    assert [(p.rule, p.file) for p in report.errors] == [
+        ("duplicate-observation", "datapackages/other-partner/observations.csv")], listing(report.errors)
+    assert f"also given by test-partner at {OBSERVATIONS}:2" in report.errors[0].message
+
+
+# Paths that lead out of the package ------------------------------------------------------------------------
+
+
+def test_a_resource_that_is_a_link_to_a_file_outside_the_package_is_refused_unread(project_root: Path,
+                                                                                     tmp_path: Path):
+    secret = tmp_path / "outside.csv"
+    secret.write_text("\n".join([HEADER, "secret-indicator,2024,secret-place,,,,count,1,,,,,,"]) + "\n")
+    folder = write_partner(project_root, GOOD_ROWS)
+    (folder / "observations.csv").unlink()
+    symlink(folder / "observations.csv", secret)
+
+    report = validate(project_root)
+
+    assert [(p.rule, p.file, p.line, p.partner) for p in report.errors] == [
+        ("unsafe-path", DESCRIPTOR, None, "test-partner")], listing(report.errors)
+    assert 'Resource 1 ("observations"): its path "observations.csv" is a link.' == report.errors[0].message
+    assert "inside your package folder" in report.errors[0].hint
+    assert all("secret" not in p.message for p in report.problems), "the linked file was read"
+    assert OBSERVATIONS not in report.checked_files
+
+
+def test_a_resource_in_a_linked_folder_outside_the_package_is_refused(project_root: Path):
+    write_partner(project_root, GOOD_ROWS, slug="other-partner")
+    folder = write_partner(project_root, GOOD_ROWS, path="data/observations.csv")
+    symlink(folder / "data", project_root / "datapackages" / "other-partner")
+
+    report = validate(project_root)
+
+    assert [(p.rule, p.file) for p in report.errors] == [("unsafe-path", DESCRIPTOR)], listing(report.errors)
+    assert 'its path "data/observations.csv" is a link.' in report.errors[0].message
+
+
+def test_a_file_over_the_size_limit_is_refused_with_both_sizes(project_root: Path, monkeypatch):
+    folder = write_partner(project_root, GOOD_ROWS)
+    size = (folder / "observations.csv").stat().st_size
+    monkeypatch.setattr(generator.packages, "MAX_DATA_FILE_BYTES", size - 1)
+
+    report = validate(project_root)
+
+    assert [(p.rule, p.file, p.partner) for p in report.errors] == [
+        ("unsafe-path", DESCRIPTOR, "test-partner")], listing(report.errors)
+    assert (f'its file "observations.csv" is {size:,} bytes, over the limit of {size - 1:,}.'
+            in report.errors[0].message)
+    assert "Split the data into several files" in report.errors[0].hint
+
+
+def test_a_file_exactly_at_the_size_limit_is_read(project_root: Path, monkeypatch):
+    folder = write_partner(project_root, GOOD_ROWS)
+    monkeypatch.setattr(generator.packages, "MAX_DATA_FILE_BYTES", (folder / "observations.csv").stat().st_size)
+
+    report = validate(project_root)
+
+    assert report.errors == [], listing(report.errors)
+
+
+# Files with no observations ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [HEADER + "\n", HEADER, HEADER + "\r\n", "\ufeff" + HEADER + "\n"],
+                         ids=["with newline", "without newline", "windows newline", "byte-order mark"])
+def test_a_header_with_no_rows_is_a_valid_package_with_nothing_to_publish_yet(data: str, project_root: Path):
+    folder = write_partner(project_root, [])
+    (folder / "observations.csv").write_bytes(data.encode("utf-8"))
+
+    report = validate(project_root)
+
+    assert report.errors == [], listing(report.errors)
+    assert OBSERVATIONS in report.checked_files
+
+
+def test_an_empty_file_is_never_accepted_or_crashed(project_root: Path):
+    """The corpus case empty-file holds the message a partner should see; this is the floor beneath it."""
+    folder = write_partner(project_root, [])
+    (folder / "observations.csv").write_bytes(b"")
+
+    report = validate(project_root)
+    result = indicators(project_root, "validate")
+
+    assert [(p.file, p.line) for p in report.errors] == [(OBSERVATIONS, None)], listing(report.errors)
+    assert "empty" in report.errors[0].message
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+# A partner's text is plain text ----------------------------------------------------------------------------
+
+PLAIN_TEXT_NOTES = {
+    "html": "<script>alert(1)</script>",
+    "formula": '"=HYPERLINK(""https://example.org/"",""Click here"")"',
+    "formula-unquoted": "=1+1",
+    "at-sign": "@SUM(A1:A2)",
+    "plus-and-minus": "+44 figures -- see the report",
+    "markdown-and-html-entity": "**bold** [link](javascript:alert(1)) &amp; <b>",
+}
+
+
+@pytest.mark.parametrize("name", list(PLAIN_TEXT_NOTES))
+def test_markup_or_a_formula_in_a_note_is_valid_plain_text(name: str, project_root: Path):
+    """Notes are published as text, escaped where they are shown: refusing markup would only hide the risk."""
+    rows = list(GOOD_ROWS)
+    rows[2] = rows[2].replace("First year of the programme.", PLAIN_TEXT_NOTES[name])
+    write_partner(project_root, rows)
+
+    report = validate(project_root)
+
+    assert report.errors == [], listing(report.errors)
+    assert OBSERVATIONS in report.checked_files
