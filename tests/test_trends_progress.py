@@ -72,6 +72,8 @@ def test_zero_and_negative_values():
     # From −10 to −5 is an increase: with a negative base the growth's sign is reversed.
     assert negative.progress_value > 0
     assert assess_progress(["2015", "2020"], [-1, 1], direction="increase").status == "not_available"
+    # Found in the UK's data: 0.0 in 2014-15 to −0.149 in 2020-21 once raised TypeError (a complex growth rate).
+    assert assess_progress(["2014-15", "2020-21"], [0.0, -0.149], direction="increase").status == "not_available"
 
 
 def test_limit_at_the_base_value_counts_any_progress_as_substantial():

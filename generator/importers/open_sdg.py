@@ -15,9 +15,11 @@ Shared indicators. One shared indicator per Open SDG indicator, series and unit.
 each unit as a chart of its own, and its progress settings select a series and a unit, so together they are what
 this project calls an indicator (one unit, one direction, one target). The first combination in the file keeps
 the indicator's own id (`1-2-1`); the others add the part that differs, as slugs: `1-2-1-number` (another unit),
-`3-3-3-malaria-deaths` (another series, at most 40 characters), both when both differ, and `-2`, `-3` … if two
-would still be the same. An indicator with metadata but no imported rows keeps its id and is listed in
-indicators.csv, so the site gives it a page that says no partner has published data for it yet.
+`3-3-3-number-of-cases` (another series, cut at a word within 40 characters), both when the unit does not follow
+from the series, and `-2`, `-3` … if an id would still be taken. An indicator with metadata but no imported rows
+keeps its id and is listed in indicators.csv, so the site gives it a page that says no partner has published data
+for it yet. `decimals` is what the values need (0 to 6), at most what three significant digits of the typical
+value need: the data keep every digit, the site shows 13.7 rather than 13.739383846794336.
 
 Goals. The number before the first hyphen: `1-2-1` belongs to goal `1`. Titles are the UN's short goal names
 ("Goal 1: No poverty", summary "End poverty in all its forms everywhere") unless the metadata gives
@@ -25,11 +27,12 @@ Goals. The number before the first hyphen: `1-2-1` belongs to goal `1`. Titles a
 
 Titles and definitions. Title: `indicator_name` when it is text rather than a translation key such as
 `global_indicators.1-2-1-title`, else `graph_title`, else `indicator_available`, else "Indicator 1.2.1"; a series
-of an indicator with several takes its title from `graph_titles` when that names it, else "<title>: <series>",
-with the unit in brackets when units differ. Definition: `indicator_definition`, `national_indicator_description`,
-`computation_definitions`, `indicator_available`, the first that has text. HTML becomes plain text (tags removed,
-entities decoded, a link kept as "text (url)"), and so does Markdown link and emphasis syntax: no markup reaches
-the agenda. Source: the organisations of the active sources, and the next release of the first when it is known.
+of an indicator with several takes its title from `graph_titles` when that names it, else "<title>: <series>"
+(the series alone when the metadata has no title), with the unit in brackets when units differ. Definition:
+`indicator_definition`, `national_indicator_description`, `computation_definitions`, `indicator_available`, the
+first that has text. HTML becomes plain text on one line (tags removed, entities decoded, a link kept as
+"text (url)"), and so does Markdown link and emphasis syntax: no markup reaches the agenda. Source: the
+organisations of the active sources, and the next release of the first when it is known.
 
 Units. The unit column is `Units`, else `Unit measure` (when both exist and `Unit measure` says more than `Units`,
 the label is "Units (Unit measure)"); a blank unit takes the metadata's `computation_units`. `Unit multiplier` keeps
@@ -53,9 +56,11 @@ one dimension, labelled by the more common spelling; a name clashing with an obs
 imported row is left out. Every indicator lists the dimensions its rows use.
 
 Periods. `2015` stays; `2015-16`, `2015/16`, `2015/2016`, `2015 to 2016` and `2015/16 to 2017/18` become ranges
-(`2015-16`, `2015-2016`, `2015-2018`); `2015 Q1` becomes `2015-Q1`; a trailing remark such as `(baseline)` or
-`[Note 5]` is kept in the note. A month, a date range within a year or a text is reported as unreadable; a text
-without a single digit and no value is reported as a placeholder ("There is no data for this indicator yet").
+(`2015-16`, `2015-2016`, `2015-2018`); `2015 Q1` becomes `2015-Q1`; a span of dates such as survey fieldwork
+("17 May to 11 June 2023") becomes its year or years; a trailing remark such as `(baseline)` or `[Note 5]`, and
+a span of dates, is kept in the note as the year was written. A month (`1993 01`) or any other text is reported as
+unreadable: this project has no monthly periods. A text without a single digit and no value is reported as a
+placeholder ("There is no data for this indicator yet").
 
 Status. `Observation status` → status: blank, `Normal value` and `Undefined` → final (blank); `Estimated value`,
 `estimate` → estimated; `Provisional value` → provisional; `Time series break` → break_in_series; anything else
@@ -72,10 +77,11 @@ increase (default decrease), `base_year` → baseline_period (default 2015), `ta
 status (this project averages all its groups, where Open SDG took one; noted); on the reporting area it means the
 headline. A shared indicator without settings gets direction increase, and a note saying so.
 
-Rows reported, by rule: `blank-line`, `wrong-cell-count`, `no-data-placeholder`, `unreadable-period`,
-`future-period` (the project publishes periods that have begun), `value-not-a-number`, `blank-value`,
-`conflicting-columns` (two spellings of one column disagree) and `duplicate-observation` (the same indicator,
-period, geography and groups as an earlier line, after mapping).
+Reconciliation. The rows of a file are its CSV records after the header, blank lines included, so that imported
+plus reported is every line a reader sees. Rows reported, by rule: `blank-line`, `wrong-cell-count`,
+`no-data-placeholder`, `unreadable-period`, `future-period` (the project publishes periods that have begun),
+`value-not-a-number`, `blank-value`, `conflicting-columns` (two spellings of one column disagree) and
+`duplicate-observation` (the same indicator, period, geography and groups as an earlier line, after mapping).
 """
 
 from __future__ import annotations

@@ -79,6 +79,9 @@ def assess_progress(
     desired = 1 if direction == "increase" else -1
     sign = -1 if v0 < 0 else 1
     base = v0 if v0 != 0 else ZERO_REPLACEMENT
+    if base * v1 < 0:
+        # A base of 0 becomes 0.001, and a growth rate from it to a negative value has no real value.
+        return Progress(NOT_AVAILABLE, reason="the base and latest values have opposite signs", **used)
     observed = _growth(base, v1, t1 - t0)
 
     has_target = target is not None and target_period is not None
