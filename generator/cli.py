@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     project = Project(Path(arguments.project).resolve())
-    if not project.agenda_folder.is_dir():
+    if arguments.run is not _import and not project.agenda_folder.is_dir():
         print(f"indicators: no common agenda at {project.agenda_folder}; run this in the project's folder "
               "or pass --project DIR.", file=sys.stderr)
         return EXIT_USAGE
@@ -62,6 +62,25 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--base", required=True, metavar="REF", help="the branch or commit the pull request targets")
     changes.add_argument("--format", choices=("text", "github", "json"), default="text")
     changes.set_defaults(run=_check_changes)
+
+    importer = verbs.add_parser("import", help="import another platform's data into this project")
+    sources = importer.add_subparsers(title="sources", metavar="SOURCE", required=True)
+    open_sdg = sources.add_parser("open-sdg", help="an Open SDG data repository (data/, meta/, indicator-config/)",
+                                  description="Write the agenda and one partner package from an Open SDG data "
+                                              "repository, and print how every source row was accounted for.")
+    open_sdg.add_argument("source", type=Path, metavar="SRC", help="the Open SDG data repository's folder")
+    open_sdg.add_argument("--partner", required=True, metavar="SLUG", help="the partner folder to write")
+    open_sdg.add_argument("--area", help="the geography id of the headline series (default: from the metadata)")
+    open_sdg.add_argument("--report", type=Path, metavar="FILE", help="write every reported row to FILE (CSV)")
+    open_sdg.set_defaults(run=_import)
+
+    bench = verbs.add_parser("bench", help="benchmarks")
+    benchmarks = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=True)
+    validation = benchmarks.add_parser("validation", help="our validator against frictionless on a generated package")
+    validation.add_argument("--rows", type=int, default=1_000_000, help="observations to generate (default 1,000,000)")
+    validation.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
+    validation.add_argument("--no-primary-key", action="store_true", help="skip frictionless with a primary key")
+    validation.set_defaults(run=_bench_validation)
 
     serve = verbs.add_parser("serve", help="build and preview the site, rebuilding on changes")
     serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
@@ -131,6 +150,34 @@ def _build(project: Project, arguments) -> int:
     if result.report.warnings:
         console.print(f"{len(result.report.warnings)} warnings: run `indicators validate` to see them.")
     return EXIT_OK
+
+
+def _import(project: Project, arguments) -> int:
+    from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text
+    from generator.importers.open_sdg import reported_rows_csv
+
+    try:
+        result = import_open_sdg(arguments.source, project.root, arguments.partner, area=arguments.area)
+    except OpenSdgError as error:
+        print(f"indicators import open-sdg: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(reconciliation_text(result))
+    if arguments.report:
+        arguments.report.write_text(reported_rows_csv(result), encoding="utf-8")
+    report = validate_project(project).report
+    sys.stdout.write(render.as_text(report))
+    return EXIT_OK if result.balanced and report.valid else EXIT_INVALID
+
+
+def _bench_validation(project: Project, arguments) -> int:
+    from generator.benchmarks.validation import main as benchmark
+
+    options = ["--rows", str(arguments.rows)]
+    if arguments.json:
+        options += ["--json", str(arguments.json)]
+    if arguments.no_primary_key:
+        options.append("--no-primary-key")
+    return benchmark(options)
 
 
 def _serve(project: Project, arguments) -> int:

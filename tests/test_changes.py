@@ -6,11 +6,13 @@ the pull request, commits the change on it, and asks `check_changes` about it wi
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import run_indicators
 
 from generator.changes import FILES_NAMED, check_changes
 from generator.problems import ERROR
@@ -294,3 +296,28 @@ def test_a_base_that_git_would_read_as_an_option_is_refused(base: str, repositor
     assert [p.rule for p in problems] == ["git-error"], describe(problems)
     assert "is not a branch, tag or commit" in problems[0].message
     assert not (repository.root / "written-by-git.txt").exists()
+
+
+# The command -----------------------------------------------------------------------------------------------
+
+
+def test_the_command_exits_0_for_one_partner_and_1_with_the_problem_for_two(repository: Repository):
+    repository.write(YOUTHWORKS, text="changed\n")
+    repository.commit("YouthWorks")
+    result = run_indicators(repository.root, "check-changes", "--base", "main")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    repository.write(COUNTY_HEALTH, text="changed\n")
+    repository.commit("And County Health")
+    result = run_indicators(repository.root, "check-changes", "--base", "main")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert COUNTY_HEALTH in result.stdout and "[several-partners]" in result.stdout
+    assert "How to fix: Open one pull request per partner" in result.stdout
+
+
+def test_the_command_reports_an_unknown_base_without_a_traceback(repository: Repository):
+    result = run_indicators(repository.root, "check-changes", "--base", "no-such-branch", "--format", "json")
+
+    assert result.returncode == 1
+    assert [problem["rule"] for problem in json.loads(result.stdout)["problems"]] == ["git-error"]
+    assert "Traceback" not in result.stdout + result.stderr
