@@ -23,26 +23,10 @@ from generator.validation import validate_project
 ROOT = Path(__file__).resolve().parent.parent
 AGENDA = ROOT / "datapackages" / "common-agenda"
 
-HEADER = ("indicator,period,geography,race_ethnicity,sex,income,unit,value,lower_bound,upper_bound,"
-          "numerator,denominator,status,note")
-GOOD_ROWS = [
-    "youth-disconnection,2023,cedar-river-county,,,,percent,10.6,9.5,11.7,,,estimated,",
-    "youth-disconnection,2024,cedar-river-county,,,,percent,10.2,9.2,11.2,,,estimated,",
-    "apprenticeship-starts,2024,cedar-river-county,,,,count,86,,,,,,First year of the programme.",
-    "apprenticeship-starts,2024,eastport,,Female,,count,31,,,,,,",
-    "teen-births,2024,cedar-river-county,Black,,,rate_per_1000,14.2,,,,,,",
-]
-OBSERVATIONS = "datapackages/test-partner/observations.csv"
+# The corpus's sound rows and its project without partners: one definition, in test_validation_cases.
+from test_validation_cases import GOOD_ROWS, HEADER, OBSERVATIONS, project_root  # noqa: E402, F401
+
 DESCRIPTOR = "datapackages/test-partner/datapackage.json"
-
-
-@pytest.fixture
-def project_root(tmp_path: Path) -> Path:
-    """A project with the example agenda and no partner: its stewards are warnings, never errors."""
-    root = tmp_path / "project"
-    shutil.copytree(AGENDA, root / "datapackages" / "common-agenda")
-    shutil.copyfile(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return root
 
 
 def write_partner(root: Path, rows: list[str], slug: str = "test-partner", path: str = "observations.csv") -> Path:
