@@ -100,7 +100,9 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
     if descriptor.get("name") != slug:
         problem("name-mismatch", f'The package "name" is {json.dumps(descriptor.get("name"))}, '
                 f'but the folder is "{slug}".', f'Set "name": "{slug}" in datapackage.json.')
-    if not descriptor.get("licenses"):
+    licences = descriptor.get("licenses")
+    if not isinstance(licences, list) or not any(
+            isinstance(licence, dict) and (licence.get("name") or licence.get("path")) for licence in licences):
         problem("missing-licence", "The package names no licence, so nobody may reuse its data.",
                 'Add "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}] '
                 "or the licence your organisation agreed with the backbone.")

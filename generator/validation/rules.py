@@ -181,7 +181,9 @@ def _value_rules(context: _Context, table: pd.DataFrame, known: pd.Series, indic
         lambda row: unit_range(row) + ": check the value (a percent is written 45.2, not 0.452).",
     )
     context.report(
-        "not-a-whole-number", known & whole & value.notna() & (value % 1 != 0), "value",
+        # 2001.0 is a whole value but not a count as written: a count has no decimal point or exponent.
+        "not-a-whole-number", known & whole & value.notna() & ((value % 1 != 0) | table["value"].str.contains(
+            r"[.eE]", regex=True).fillna(False).astype(bool)), "value",
         lambda row: f'The value {row["value"]} is not a whole number, and "{row["indicator"]}" counts things.',
         "Write the count as a whole number, without decimals.",
     )
