@@ -25,23 +25,15 @@ AGENDA = ROOT / "datapackages" / "common-agenda"
 
 # The corpus's sound rows and its project without partners: one definition, in test_validation_cases.
 from test_validation_cases import GOOD_ROWS, HEADER, OBSERVATIONS, project_root  # noqa: E402, F401
+from test_validation_cases import write_partner as write_case_partner  # noqa: E402
 
 DESCRIPTOR = "datapackages/test-partner/datapackage.json"
 
 
 def write_partner(root: Path, rows: list[str], slug: str = "test-partner", path: str = "observations.csv") -> Path:
-    folder = root / "datapackages" / slug
-    folder.mkdir(parents=True)
-    descriptor = {
-        "name": slug,
-        "title": "Test Partner",
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "resources": [{"name": "observations", "path": path, "schema": "observation.schema.json"}],
-    }
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
-    shutil.copyfile(AGENDA / "observation.schema.json", folder / "observation.schema.json")
-    (folder / "observations.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-    return folder
+    """The corpus's partner package, with its one resource at `path` (observations.csv is written either way)."""
+    return write_case_partner(root, rows, slug, resources=[
+        {"name": "observations", "path": path, "schema": "observation.schema.json"}])
 
 
 def validate(root: Path, *paths: Path):
