@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from generator import charts as charting
+from generator import charts as charting, images
 from generator.downloads import build_downloads
 from generator.observations import observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
@@ -83,9 +83,9 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         headline = rows[(rows["geography"] == agenda.area) & (rows[list(agenda.dimension_ids)] == "").all(axis=1)]
         if headline["value"].notna().sum() >= 2:
             specs[f"indicators/{indicator.id}/sparkline.svg"] = charting.sparkline_spec(indicator, headline)
-    svgs = charting.render_svgs(specs)
+    svgs = images.render_svgs(specs)
     assets = {
-        "assets/javascripts/vega.js": charting.javascript_bundle(project.build_folder / "cache").encode("utf-8"),
+        "assets/javascripts/vega.js": images.javascript_bundle(project.build_folder / "cache").encode("utf-8"),
     }
     done("charts")
 

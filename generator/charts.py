@@ -1,17 +1,16 @@
-"""Charts: Altair specs (Vega-Lite JSON) for every indicator, their descriptions, tables and static SVGs.
+"""Charts: Altair specs (Vega-Lite JSON) for every indicator, their descriptions and tables.
+
+Turning specs into images is `generator.images`.
 
 A chart never computes a statistic: levels come from the observations table, verdicts from the trends.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
 from generator.agenda import Agenda, Indicator
 from generator.formatting import d3_format, format_number, format_value
@@ -94,31 +93,6 @@ def sparkline_spec(indicator: Indicator, rows: pd.DataFrame) -> dict:
         y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
     ).properties(width=120, height=32, background="transparent")
     return chart.configure_view(stroke=None).to_dict(validate=False)
-
-
-def render_svgs(specs: dict[str, dict], workers: int = 2) -> dict[str, str]:
-    """Static SVG for each spec, by the same key; vl-convert runs outside the GIL, so threads use every core."""
-    def render(item):
-        key, spec = item
-        return key, vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(render, sorted(specs.items())))
-
-
-def javascript_bundle(cache: Path | None = None) -> str:
-    """Vega, Vega-Lite and Vega-Embed in one file the site serves itself, so charts need no other host.
-
-    Bundling takes a second and depends only on vl-convert's version, so it is kept in `cache` between builds.
-    """
-    cached = cache / f"vega-{vl_convert.__version__}-{VEGA_LITE_VERSION}.js" if cache else None
-    if cached and cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(bundle, encoding="utf-8")
-    return bundle
 
 
 def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend | None, domain: list[str],
