@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
     changes = verbs.add_parser("check-changes", help="check that a pull request keeps to one partner's folder",
                                description="Fail when the changes since the merge base with REF touch more than one "
-                                           "partner's folder, or a partner's folder and the common agenda.")
+                                           "partner's folder, or a partner's folder and the common agenda; warn about each "
+                                           "value published before that the changes revise.")
     changes.add_argument("--base", required=True, metavar="REF", help="the branch or commit the pull request targets")
     changes.add_argument("--format", choices=("text", "github", "json"), default="text")
     changes.set_defaults(run=_check_changes)

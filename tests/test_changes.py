@@ -321,3 +321,66 @@ def test_the_command_reports_an_unknown_base_without_a_traceback(repository: Rep
     assert result.returncode == 1
     assert [problem["rule"] for problem in json.loads(result.stdout)["problems"]] == ["git-error"]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+# Revised values: allowed, but each one a warning ----------------------------------------------------------
+
+OBSERVATIONS = ("indicator,period,geography,sex,unit,value,status,note\n"
+                "youth-disconnection,2023,cedar-river-county,,percent,12.5,,\n"
+                "youth-disconnection,2023,cedar-river-county,Female,percent,11.0,,\n"
+                "youth-disconnection,2024,cedar-river-county,,percent,12.1,provisional,\n")
+
+
+def test_a_revised_historical_value_is_a_warning_naming_its_line_and_both_values(repository: Repository):
+    repository.write(YOUTHWORKS, text=OBSERVATIONS)
+    repository.commit("YouthWorks 2024")
+    repository.git("checkout", "--quiet", "main")
+    repository.git("merge", "--quiet", "pull-request")
+    repository.git("checkout", "--quiet", "-b", "revision")
+    revised = OBSERVATIONS.replace("Female,percent,11.0,,", 'Female,percent,11.4,,"Revised,\nlate returns"')
+    revised = revised.replace("12.1,provisional,", "12.10,,")  # finalised, same number: not a revision
+    repository.write(YOUTHWORKS, text=revised + "youth-disconnection,2025,cedar-river-county,,percent,11.9,,\n")
+    repository.commit("YouthWorks revises 2023")
+
+    problems = check(repository)
+
+    assert [(p.rule, p.severity, p.file, p.line, p.column, p.partner) for p in problems] == [
+        ("revised-value", "warning", YOUTHWORKS, 3, 6, "youthworks")], describe(problems)
+    assert problems[0].message == ("A value published before is revised (youth-disconnection, 2023, "
+                                   "cedar-river-county, Female): value 11.0 → 11.4.")
+    assert problems[0].hint.startswith("Revisions are published with a note: say in the note column why")
+
+
+def test_revisions_warn_without_failing_the_check(repository: Repository):
+    repository.write(YOUTHWORKS, text=OBSERVATIONS)
+    repository.commit("YouthWorks 2024")
+    repository.git("checkout", "--quiet", "main")
+    repository.git("merge", "--quiet", "pull-request")
+    repository.git("checkout", "--quiet", "-b", "revision")
+    repository.write(YOUTHWORKS, text=OBSERVATIONS.replace("12.5", "13.0"))
+    repository.commit("Revision")
+
+    result = run_indicators(repository.root, "check-changes", "--base", "main", "--format", "github")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"::warning file={YOUTHWORKS},line=2" in result.stdout
+
+
+def test_a_whole_series_revised_is_summarised_after_the_first_ones(repository: Repository):
+    rows = "".join(f"youth-disconnection,{year},cedar-river-county,,percent,{year - 1990},,\n"
+                   for year in range(2000, 2030))
+    repository.write(YOUTHWORKS, text="indicator,period,geography,sex,unit,value,status,note\n" + rows)
+    repository.commit("Series")
+    repository.git("checkout", "--quiet", "main")
+    repository.git("merge", "--quiet", "pull-request")
+    repository.git("checkout", "--quiet", "-b", "rebased")
+    repository.write(YOUTHWORKS, text="indicator,period,geography,sex,unit,value,status,note\n"
+                     + rows.replace(",,percent,", ",,percent,1"))
+    repository.commit("Rebased series")
+
+    problems = check(repository)
+
+    from generator.changes import REVISIONS_NAMED
+    assert len(problems) == REVISIONS_NAMED + 1, describe(problems)
+    assert problems[-1].message == (f"{30 - REVISIONS_NAMED} more values published before are revised in this "
+                                    f"file (30 in all; the first {REVISIONS_NAMED} are listed).")
