@@ -58,7 +58,8 @@ class IndicatorChange:
     new_periods: tuple[str, ...]  # periods with a value for the first time, in time order
     revised: tuple[Revision, ...]
     removed: int  # observations no longer published
-    status_before: str | None  # the indicator's status from this partner's data; None: no previous version
+    # The indicator's status from this partner's data before and after; None in a first publication.
+    status_before: str | None
     status_after: str | None
 
     @property
@@ -242,9 +243,7 @@ def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tup
     dimensions = agenda.dimension_ids
     before = old if old is not None else new.iloc[0:0]
     merged = new.merge(before, on=keys, how="outer", suffixes=("", "_before"), indicator=True)
-    statuses_after = compute_trends(new, agenda).indicators
-    statuses_before = compute_trends(before, agenda).indicators if old is not None else {}
-    changes = []
+    found = []
     for indicator in agenda.indicators:
         rows = merged[merged["indicator"] == indicator.id]
         if rows.empty:
@@ -261,11 +260,19 @@ def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tup
             for _, row in both.iterrows() if not _same(row["value"], row["value_before"])
         )
         removed = int((rows["_merge"] == "right_only").sum())
-        status_before = statuses_before[indicator.id].status if old is not None else None
-        status_after = statuses_after[indicator.id].status
-        if old is not None and not new_periods and not revised and not removed and status_before == status_after:
-            continue
-        changes.append(IndicatorChange(indicator.id, new_periods, revised, removed, status_before, status_after))
+        found.append((indicator.id, new_periods, revised, removed))
+    # Trends are computed only where a status can have changed: they are the slow part of reading a history.
+    touched = [indicator for indicator, periods, revised, removed in found if periods or revised or removed]
+    if old is not None and touched:
+        statuses_after = compute_trends(new[new["indicator"].isin(touched)], agenda).indicators
+        statuses_before = compute_trends(before[before["indicator"].isin(touched)], agenda).indicators
+    changes = []
+    for indicator, new_periods, revised, removed in found:
+        if old is None:
+            changes.append(IndicatorChange(indicator, new_periods, revised, removed, None, None))
+        elif indicator in touched:
+            changes.append(IndicatorChange(indicator, new_periods, revised, removed,
+                                           statuses_before[indicator].status, statuses_after[indicator].status))
     return tuple(changes)
 
 
