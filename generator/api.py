@@ -15,12 +15,13 @@ from typing import Callable
 import pandas as pd
 
 from generator import charts as charting, images
-from generator.downloads import build_downloads
+from generator.downloads import OTHER_DOWNLOADS, build_downloads, sha256
 from generator.observations import observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
 from generator.project import Project
 from generator.site import build_site, hand_written_pages, read_narratives, write_docs
 from generator.trends import compute_trends, scoreboard, scoreboards_by_goal
+from generator.updates import collect_updates
 from generator.validation import Validated, validate_project
 from generator.problems import Report
 
@@ -102,6 +103,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         sparklines={path.split("/")[1] for path in svgs if path.endswith("sparkline.svg")},
         downloads=_download_list(downloads, observations),
         narratives=read_narratives(project.site_src),
+        updates=collect_updates(project.root, agenda, packages),
+        report=validated.report,
     )
     pages = render_pages(content)
     files = {**{f"data/{path}": data for path, data in downloads.items()},
@@ -126,11 +129,21 @@ def _download_list(downloads: dict[str, bytes], observations: pd.DataFrame) -> l
         "trends.json": ("The computed trend of every series and every indicator, as JSON", None),
         "datapackage.json": ("All of the above as one Frictionless data package", None),
     }
-    listed = [Download(path, title, len(downloads[path]), rows) for path, (title, rows) in titles.items()]
+    listed = [Download(path, title, len(downloads[path]), rows, sha256(downloads[path]))
+              for path, (title, rows) in titles.items()]
     listed += [Download(path, f"The common agenda's {path.split('/')[1][:-4]} table", len(data),
-                        data.count(b"\n") - 1) for path, data in downloads.items() if path.startswith("agenda/")]
-    listed += [Download(path, "A partner's package, exactly as submitted and validated", len(data))
+                        data.count(b"\n") - 1, sha256(data)) for path, data in downloads.items()
+               if path.startswith("agenda/")]
+    listed += [Download(path, "A partner's package, exactly as submitted and validated", len(data), None, sha256(data))
                for path, data in downloads.items() if path.endswith(".zip")]
+    listed += [Download(path, title, len(downloads[path]), None, sha256(downloads[path]))
+               for path, title in OTHER_DOWNLOADS.items() if path in downloads]
+    counts = observations["indicator"].value_counts()
+    listed += [Download(path, "One indicator's observations" if path.endswith(".csv") else
+                        "One indicator's observations, series trends and status", len(data),
+                        int(counts.get(path[len("indicators/"):-4], 0)) if path.endswith(".csv") else None,
+                        sha256(data))
+               for path, data in downloads.items() if path.startswith("indicators/")]
     return listed
 
 

@@ -7,6 +7,7 @@ A chart never computes a statistic: levels come from the observations table, ver
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -62,7 +63,10 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
     headline_rows = totals[totals["geography"] == agenda.area]
     headline = next((trend for trend in series if trend.headline), None)
     if not headline_rows.empty:
-        charts.append(_headline_chart(indicator, headline_rows, headline, domain, agenda))
+        # The headline chart runs on to the target period, so that the path to the target can be drawn.
+        headline_domain = _period_domain(pd.concat([rows["period"], pd.Series([indicator.target_period])])) \
+            if indicator.has_target else domain
+        charts.append(_headline_chart(indicator, headline_rows, headline, headline_domain, agenda))
     if totals["geography"].nunique() > 1:
         named = totals.assign(group=totals["geography"].map(lambda key: agenda.geographies[key].name))
         trends = {agenda.geographies[trend.geography].name: trend for trend in series if not trend.groups}
@@ -132,6 +136,17 @@ def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend
         layers.append(alt.Chart(mark).mark_rule(strokeDash=[2, 3], color="#555").encode(x=x))
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-HEIGHT / 2 + 12, color="#555").encode(
             x=x, text="label:N"))
+    if indicator.has_target and trend and trend.progress.base_value is not None:
+        # The path needed: a straight line from the base value to the target value at the target period, so a
+        # reader sees whether the values run ahead of it or behind it.
+        path = pd.DataFrame({
+            "period": [trend.progress.base_period, indicator.target_period],
+            "value": [trend.progress.base_value, indicator.target_value],
+            "label": ["Path to target"] * 2,
+        })
+        layers.append(alt.Chart(path).mark_line(strokeDash=[2, 4], color="#2e7d32", strokeWidth=1.5).encode(
+            x=x, y="value:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("period:N", title="Period"),
+                                       alt.Tooltip("value:Q", title="Value", format=d3_format(indicator))]))
     if indicator.has_target:
         label = f"Target: {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period}"
         target = pd.DataFrame({"value": [indicator.target_value], "label": [label]})
@@ -167,12 +182,19 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
     tooltip = [alt.Tooltip("group:N", title=legend), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")]
     latest = plotted.groupby("group", sort=False).tail(1)
+    selector = selector_name(name)
+    # Every group stays drawn (its level matters as much as its trend); the one chosen is brought forward.
+    chosen = f"{selector} == null || datum.group == {selector}"
+    opacity = alt.condition(chosen, alt.value(1), alt.value(0.15))
     chart = alt.layer(
-        base.mark_line(strokeWidth=2).encode(x=x, y=y, color=color, detail="group:N"),
+        base.mark_line().encode(x=x, y=y, color=color, detail="group:N", strokeOpacity=opacity,
+                                strokeWidth=alt.condition(f"{selector} != null && datum.group == {selector}",
+                                                          alt.value(3.5), alt.value(2))),
         base.mark_point(filled=True, size=40).encode(x=x, y=y, color=color, shape=alt.Shape(
-            "group:N", sort=groups, legend=None), tooltip=tooltip),
+            "group:N", sort=groups, legend=None), tooltip=tooltip, opacity=opacity),
         # Each line is named at its end, so that telling groups apart never depends on colour alone.
-        alt.Chart(latest).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, text="group:N", color=color),
+        alt.Chart(latest).mark_text(align="left", dx=6, fontSize=11).encode(x=x, y=y, text="group:N", color=color,
+                                                                             opacity=opacity),
         data=ROWS,
     ).properties(title=f"{indicator.title}: {title.lower()}", width="container", height=HEIGHT,
                  description=_groups_description(indicator, title, groups, trends, agenda))
@@ -185,10 +207,18 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
             wide.at[period, group], str) else "–" for group in groups)) for period in periods),
     )
     spec = _finish(chart, plotted)
+    # A Vega-Lite parameter bound to a menu: Vega draws the menu, and charts.js keeps its value in the page's address.
+    spec["params"] = [{"name": selector, "value": None, "bind": {
+        "input": "select", "options": [None, *groups], "labels": ["All groups", *groups], "name": f"Highlight {legend.lower()}: "}}]
     # Room on the right for the names at the ends of the lines.
     longest = max(len(group) for group in groups)
     spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": min(12 + 7 * longest, 200)}
     return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", spec["description"], spec, table)
+
+
+def selector_name(chart_name: str) -> str:
+    """The name of a chart's group selector: a Vega signal, so only letters, digits and underscores."""
+    return "highlight_" + re.sub(r"[^A-Za-z0-9_]", "_", chart_name)
 
 
 def _finish(chart, rows: pd.DataFrame) -> dict:
@@ -240,7 +270,8 @@ def _headline_description(indicator: Indicator, trend: SeriesTrend | None, area:
         text += f" ({STATUS_LABELS[trend.latest_flag].lower()})"
     text += f". {'Higher' if indicator.direction == 'increase' else 'Lower'} is better."
     if indicator.has_target:
-        text += f" The target is {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period}."
+        text += (f" The target is {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period};"
+                 f" a dotted line shows the path from the base value to the target.")
     if trend.break_period:
         text += f" The method changed in {trend.break_period}, so the trend is measured from then."
     return text + f" Status: {trend.words}."

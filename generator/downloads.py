@@ -6,6 +6,7 @@ rebuild from the same inputs gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import math
@@ -14,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from generator import __version__
 from generator.agenda import Agenda
@@ -57,8 +59,57 @@ def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
         files[f"agenda/{name}.csv"] = (agenda.folder / f"{name}.csv").read_bytes()
     for package in packages:
         files[f"{package.slug}.zip"] = _zip_folder(package.folder, package.slug)
-    files["datapackage.json"] = _json(_data_package(agenda, packages))
+    files["datapackage.json"] = _json(data_package(agenda, packages))
+    files["CITATION.cff"] = citation_cff(agenda, packages)
     return files
+
+
+# Files of /data/ outside the data package, with what the data page says of them.
+OTHER_DOWNLOADS = {"CITATION.cff": "How to cite these data, in the Citation File Format (CFF 1.2.0)"}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def data_licence(agenda: Agenda) -> str:
+    """The licence of the site's data as an SPDX id: the initiative's `data_licence`, or the agenda's first licence."""
+    named = agenda.initiative.get("data_licence")
+    if named:
+        return str(named)
+    return str(agenda.licences[0].get("name", "")) if agenda.licences else ""
+
+
+def release_date(packages: tuple[PartnerPackage, ...]) -> str:
+    """The newest package's `created` day: the data's release date, so that a rebuild gives the same files."""
+    days = sorted(package.created[:10] for package in packages if len(package.created) >= 10
+                  and package.created[:4].isdigit())
+    return days[-1] if days else ""
+
+
+def citation_cff(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> bytes:
+    """CITATION.cff (CFF 1.2.0) for the site's data: the backbone and every partner are its authors."""
+    name = agenda.initiative.get("name") or agenda.title
+    authors = [{"name": str(name)}]
+    authors += [{"name": package.title} for package in packages]
+    citation = {
+        "cff-version": "1.2.0",
+        "message": "If you use these data, please cite them as below.",
+        "type": "dataset",
+        "title": f"{name}: shared indicators data",
+        "authors": authors,
+        "abstract": agenda.description or None,
+        "version": agenda.version or None,
+        "date-released": release_date(packages) or None,
+        "license": data_licence(agenda) or None,
+        "keywords": ["collective impact", "shared measurement", "open data"],
+    }
+    if agenda.initiative.get("contact"):
+        citation["contact"] = [{"name": str(agenda.initiative.get("backbone") or name),
+                                "email": str(agenda.initiative["contact"])}]
+    text = yaml.safe_dump({key: value for key, value in citation.items() if value is not None},
+                          sort_keys=False, allow_unicode=True, width=100)
+    return text.encode("utf-8")
 
 
 def _indicator_record(indicator) -> dict:
@@ -111,9 +162,46 @@ TREND_FIELD_TYPES = {
     "trend_trend": "string", "trend_verdict": "string",
 }
 TREND_FIELDS = tuple(TREND_FIELD_TYPES)
+TREND_FIELD_DESCRIPTIONS = {
+    "indicator": "The indicator's id (agenda/indicators.csv).",
+    "geography": "The geography's id (agenda/geographies.csv).",
+    "headline": "True for the headline series: the total for the initiative's area.",
+    "periods_with_value": "How many periods have a value.",
+    "first_period": "The first period given.",
+    "last_period": "The latest period given, even when its value is suppressed.",
+    "last_value": "The latest value given.",
+    "latest_flag": "The status flag of the latest value (provisional, estimated, …); blank when final.",
+    "break_period": "Where a break in series moved the base period to; blank without a break.",
+    "status": "The progress status code (see /methodology/).",
+    "status_words": "The progress status in words.",
+    "base_period": "The base period the progress is measured from.",
+    "base_value": "The value in the base period.",
+    "latest_period": "The latest period with a value.",
+    "latest_value": "The value in the latest period.",
+    "change": "Latest minus base value, in the indicator's unit.",
+    "relative_change": "The change divided by the base value.",
+    "movement": "up, down or flat, after rounding to the indicator's decimals.",
+    "has_target": "True when the indicator has a target.",
+    "growth_observed": "Compound annual growth from base to latest.",
+    "growth_required": "Compound annual growth from base that reaches the target in time.",
+    "progress_value": "The progress value P compared with the thresholds.",
+    "score": "The score from -5 to 5.",
+    "limit_adjustment": "The natural-limit factor C, when a limit applies.",
+    "reason": "Why there is no status, in words.",
+    "trend_periods": "Periods in the Mann-Kendall test.",
+    "trend_s": "The Mann-Kendall statistic S.",
+    "trend_variance": "The variance of S, corrected for ties.",
+    "trend_z": "The standardised statistic Z.",
+    "trend_p_value": "The two-sided p-value.",
+    "trend_slope_per_year": "Sen's slope, per year.",
+    "trend_confidence": "The confidence level of the test.",
+    "trend_trend": "The direction of the Mann-Kendall trend, if significant, or why there is none.",
+    "trend_verdict": "The statistical trend in the desired direction, in words.",
+}
 
 
-def _data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
+def data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
+    """The descriptor of /data/datapackage.json; the data page reads its schemas too, so both always agree."""
     observation_schema = dict(agenda.observation_schema)
     observation_schema["fields"] = [
         {"name": "partner", "type": "string", "title": "Partner", "description": "The partner package it came from."},
@@ -125,9 +213,13 @@ def _data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
     for resource in agenda_descriptor["resources"]:
         if resource["name"] in AGENDA_TABLES:
             agenda_resources.append({**resource, "path": f"agenda/{resource['name']}.csv"})
-    trend_fields = [{"name": "indicator", "type": "string"}, {"name": "geography", "type": "string"},
-                    *({"name": dimension, "type": "string"} for dimension in agenda.dimension_ids),
-                    *({"name": name, "type": kind} for name, kind in TREND_FIELD_TYPES.items())]
+    trend_fields = [{"name": "indicator", "type": "string", "description": TREND_FIELD_DESCRIPTIONS["indicator"]},
+                    {"name": "geography", "type": "string", "description": TREND_FIELD_DESCRIPTIONS["geography"]},
+                    *({"name": dimension.id, "type": "string",
+                       "description": f"The {dimension.label.lower()} group; blank for all groups."}
+                      for dimension in agenda.dimensions),
+                    *({"name": name, "type": kind, "description": TREND_FIELD_DESCRIPTIONS.get(name, "")}
+                      for name, kind in TREND_FIELD_TYPES.items())]
     return {
         "name": f"{agenda.name}-data",
         "title": f"{agenda.initiative.get('name', agenda.title)}: all published data",

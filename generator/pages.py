@@ -17,12 +17,15 @@ from markupsafe import Markup, escape
 from generator import __version__
 from generator.agenda import Agenda, Indicator
 from generator.charts import STATUS_LABELS, Chart
+from generator.downloads import data_licence, data_package, release_date
 from generator.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.packages import PartnerPackage
+from generator.problems import Report
 from generator.trends import method
 from generator.trends.progress import assess_progress
 from generator.trends.scoreboard import Scoreboard
 from generator.trends.series import IndicatorTrend, SeriesTrend, Trends
+from generator.updates import MAX_RELEASES, Updates, atom_feed, release_summary
 
 GOOD = {method.TARGET_ACHIEVED, method.SUBSTANTIAL, method.MODERATE}
 MOVEMENT_ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "·"}
@@ -34,6 +37,7 @@ class Download:
     title: str
     size: int
     rows: int | None = None
+    sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,35 +54,57 @@ class SiteContent:
     sparklines: set[str]  # indicators that have a sparkline.svg
     downloads: list[Download]
     narratives: dict[str, str] = field(default_factory=dict)  # site_src/narratives/*.md by name
+    updates: Updates | None = None  # the data releases; None: the site has no updates page
+    report: Report | None = None  # the build's validation report: its warnings are published with the packages
 
 
 def render_pages(content: SiteContent) -> dict[str, str]:
-    """Path in the docs folder → Markdown."""
+    """Path in the docs folder → Markdown; also the embed pages (HTML) and the updates feed (Atom), which MkDocs
+    copies as they are."""
     env = _environment(content)
     agenda = content.agenda
     pages = {
         "index.md": env.get_template("home.md.j2").render(root=""),
-        "data/index.md": env.get_template("data.md.j2").render(root="../"),
+        "data/index.md": env.get_template("data.md.j2").render(
+            root="../", resources={resource["path"]: resource
+                                   for resource in data_package(agenda, content.packages)["resources"]}),
         "methodology/index.md": env.get_template("methodology.md.j2").render(root="../", **_methodology()),
     }
     for goal in agenda.goals:
         pages[f"goals/{goal.id}/index.md"] = env.get_template("goal.md.j2").render(
-            root="../../", goal=goal, board=content.goal_scoreboards[goal.id])
+            root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
+            contributors=_contributors(content, [item.id for item in agenda.indicators_of(goal.id)]))
     by_indicator = _observations_by_indicator(content.observations)
     for indicator in agenda.indicators:
         rows = by_indicator.get(indicator.id, content.observations.iloc[0:0])
-        pages[f"indicators/{indicator.id}/index.md"] = env.get_template("indicator.md.j2").render(
-            root="../../", indicator=indicator, summary=content.trends.indicators[indicator.id],
-            charts=content.charts.get(indicator.id, []), notes=_notes(rows),
+        context = dict(
+            indicator=indicator, summary=content.trends.indicators[indicator.id],
+            charts=content.charts.get(indicator.id, []), notes=_notes(rows), suppressed=_suppressed(rows),
+            coverage=_coverage(rows, agenda),
+            last_release=next((release for release in (content.updates.releases if content.updates else ())
+                               if any(change.indicator == indicator.id for change in release.changes)), None),
             goal=next(goal for goal in agenda.goals if goal.id == indicator.goal),
             steward=next((package for package in content.packages if package.slug == indicator.steward), None),
         )
+        pages[f"indicators/{indicator.id}/index.md"] = env.get_template("indicator.md.j2").render(
+            root="../../", **context)
+        pages[f"embed/{indicator.id}/index.html"] = env.get_template("embed.html.j2").render(
+            root="../../", **context)
     for package in content.packages:
         published = sorted(set(content.observations.loc[content.observations["partner"] == package.slug, "indicator"]))
+        problems = [problem for problem in (content.report.problems if content.report else [])
+                    if problem.partner == package.slug or problem.file.startswith(f"datapackages/{package.slug}/")]
         pages[f"partners/{package.slug}/index.md"] = env.get_template("partner.md.j2").render(
             root="../../", package=package, indicator_ids=published,
             rows=int((content.observations["partner"] == package.slug).sum()),
+            problems=problems, checked=content.report is not None,
+            releases=[release for release in (content.updates.releases if content.updates else ())
+                      if release.partner == package.slug],
         )
+    if content.updates is not None:
+        pages["updates/index.md"] = env.get_template("updates.md.j2").render(root="../", limit=MAX_RELEASES)
+        pages["updates/feed.xml"] = atom_feed(content.updates, agenda, env.globals["initiative"],
+                                              method.STATUS_NAMES).decode("utf-8")
     return pages
 
 
@@ -101,6 +127,7 @@ def navigation(content: SiteContent, extra_pages: list[str]) -> list:
         {"Partners": partners},
         {"Data": "data/index.md"},
         {"Methodology": "methodology/index.md"},
+        *([{"Updates": "updates/index.md"}] if content.updates is not None else []),
         *extra_pages,
     ]
 
@@ -113,6 +140,7 @@ def _environment(content: SiteContent) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
     )
     agenda = content.agenda
 
@@ -136,7 +164,22 @@ def _environment(content: SiteContent) -> Environment:
         gap_size=gap_size, method=method,
         number=format_number, percent=format_percent, status_labels=STATUS_LABELS, status_names=method.STATUS_NAMES,
         initiative=agenda.initiative.get("name") or agenda.title,
+        data_licence=data_licence(agenda), release_date=release_date(content.packages),
+        release_lines=lambda release: release_summary(release, agenda, method.STATUS_NAMES),
     )
+    def licence_of(path: str) -> str:
+        """A download's licence: a partner's own for its package and its indicators, else the site's."""
+        slug = path[:-4] if path.endswith(".zip") else None
+        if path.startswith("indicators/"):
+            item = agenda.indicators_by_id.get(path[len("indicators/"):].rsplit(".", 1)[0])
+            slug = item.steward if item else None
+        package = next((package for package in content.packages if package.slug == slug), None)
+        if package and package.licences:
+            return ", ".join(str(licence.get("name") or licence.get("title")) for licence in package.licences)
+        return data_licence(agenda)
+
+    env.globals["licence_of"] = licence_of
+    env.filters["constraints"] = _constraints
     env.filters["spec_json"] = _spec_json
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
@@ -152,6 +195,25 @@ def _spec_json(spec: dict) -> Markup:
     """A spec inside <script type="application/json">: `</` could close the element, so it is escaped."""
     text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+def _constraints(schema_field: dict) -> str:
+    """A Table Schema field's constraints in words, for the data page."""
+    constraints = schema_field.get("constraints") or {}
+    words = []
+    if constraints.get("required"):
+        words.append("required")
+    if constraints.get("unique"):
+        words.append("unique")
+    if "enum" in constraints:
+        words.append("one of: " + ", ".join(str(item) for item in constraints["enum"]))
+    if "pattern" in constraints:
+        words.append(f"matches {constraints['pattern']}")
+    for key, word in (("minimum", "at least"), ("maximum", "at most"), ("minLength", "length at least"),
+                      ("maxLength", "length at most")):
+        if key in constraints:
+            words.append(f"{word} {constraints[key]}")
+    return "; ".join(words)
 
 
 def _tone(status: str) -> str:
@@ -184,6 +246,33 @@ def _notes(rows: pd.DataFrame) -> list[tuple[str, str]]:
         periods = list(dict.fromkeys(group.sort_values("time")["period"]))
         notes.append((", ".join(periods[:6]) + (" and others" if len(periods) > 6 else ""), note))
     return sorted(notes, key=lambda item: item[0])
+
+
+def _suppressed(rows: pd.DataFrame) -> list[str]:
+    """The periods with a suppressed value, earliest first."""
+    return list(dict.fromkeys(rows.loc[rows["status"] == "suppressed"].sort_values("time")["period"]))
+
+
+def _coverage(rows: pd.DataFrame, agenda: Agenda) -> dict:
+    """What an indicator's data cover, in words, for when there is no headline series to show."""
+    geographies = [agenda.geographies[key].name for key in dict.fromkeys(rows["geography"]) if key in agenda.geographies]
+    dimensions = [dimension.label.lower() for dimension in agenda.dimensions if (rows[dimension.id] != "").any()]
+    return {"rows": len(rows), "geographies": geographies, "dimensions": dimensions,
+            "area_total": bool(((rows["geography"] == agenda.area)
+                                & (rows[list(agenda.dimension_ids)] == "").all(axis=1)).any())}
+
+
+def _contributors(content: SiteContent, indicator_ids: list[str]) -> list[tuple[PartnerPackage, list[str]]]:
+    """Each partner that publishes or stewards one of these indicators, with the indicators it contributes."""
+    observations = content.observations
+    contributors = []
+    for package in content.packages:
+        published = set(observations.loc[observations["partner"] == package.slug, "indicator"])
+        stewarded = {item for item in indicator_ids if content.agenda.indicators_by_id[item].steward == package.slug}
+        mine = [item for item in indicator_ids if item in published or item in stewarded]
+        if mine:
+            contributors.append((package, mine))
+    return contributors
 
 
 def _methodology() -> dict:

@@ -6,6 +6,32 @@ function isDark() {
   return document.body.getAttribute("data-md-color-scheme") === DARK_SCHEME;
 }
 
+// A chart's group selector is a Vega-Lite parameter bound to a menu. Its value lives in the page's address
+// (?<chart-name>=<group>), so that a link reproduces the view; the chart's name is the key, not the signal's,
+// because the name is what the page shows in its anchors (#chart-<name>).
+function selectorOf(spec) {
+  return (spec.params || []).find((param) => param.bind && param.bind.input === "select");
+}
+
+function restoreSelection(view, figure, selector) {
+  const wanted = new URLSearchParams(window.location.search).get(figure.dataset.chart);
+  if (wanted !== null && selector.bind.options.includes(wanted)) {
+    view.signal(selector.name, wanted).run();
+  }
+}
+
+function keepSelectionInAddress(view, figure, selector) {
+  view.addSignalListener(selector.name, (name, value) => {
+    const url = new URL(window.location.href);
+    if (value === null || value === undefined) {
+      url.searchParams.delete(figure.dataset.chart);
+    } else {
+      url.searchParams.set(figure.dataset.chart, value);
+    }
+    window.history.replaceState(window.history.state, "", url);
+  });
+}
+
 async function renderChart(figure) {
   const source = document.getElementById(figure.dataset.spec);
   const target = figure.querySelector(".chart__interactive");
@@ -18,7 +44,12 @@ async function renderChart(figure) {
     spec.background = "transparent";
   }
   try {
-    await window.vegaEmbed(target, spec, options);
+    const result = await window.vegaEmbed(target, spec, options);
+    const selector = selectorOf(spec);
+    if (selector) {
+      restoreSelection(result.view, figure, selector);
+      keepSelectionInAddress(result.view, figure, selector);
+    }
     target.removeAttribute("aria-hidden");
     figure.classList.add("chart--interactive");
   } catch (error) {
@@ -31,6 +62,15 @@ function renderAll() {
   document.querySelectorAll("figure.chart[data-spec]").forEach(renderChart);
 }
 
+// The embed snippet is written with an address relative to the page; a reader copying it needs the full one.
+function completeEmbedSnippets() {
+  document.querySelectorAll("code[data-embed-path]").forEach((code) => {
+    const address = new URL(code.dataset.embedPath, window.location.href).href;
+    code.textContent = code.textContent.replace(`src="${code.dataset.embedPath}"`, `src="${address}"`);
+  });
+}
+
+completeEmbedSnippets();
 renderAll();
 // Redraw in the other theme when the reader switches between light and dark.
 new MutationObserver(renderAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });

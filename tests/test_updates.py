@@ -1,0 +1,172 @@
+"""Data releases from a package's history: a tiny git repository built in tmp_path, and the fallback without git."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from generator.trends import method
+from generator.updates import (
+    ATOM,
+    FROM_GIT,
+    FROM_PACKAGES,
+    atom_feed,
+    collect_updates,
+    release_summary,
+)
+from generator.validation import validate_project
+
+PARTNER = "county-health"
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _git(root, *arguments, date="2025-01-15T10:00:00+00:00"):
+    # Fixed dates and identity: the releases' dates come from the commits, so they must not come from the clock.
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "Test",
+           "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    subprocess.run(["git", "-C", str(root), *arguments], check=True, capture_output=True, env=env)
+
+
+def _edit_package(project, *, version, replace=(), append=""):
+    folder = project.datapackages / PARTNER
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["version"] = version
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    data = folder / "observations.csv"
+    text = data.read_text(encoding="utf-8")
+    for old, new in replace:
+        assert old in text
+        text = text.replace(old, new, 1)
+    data.write_text(text + append, encoding="utf-8")
+
+
+@pytest.fixture
+def history(project_copy):
+    """The example in a repository: a first commit of everything, then one county-health release."""
+    root = project_copy.root
+    _git(root, "init", "--quiet", "--initial-branch=main")
+    _git(root, "add", "datapackages")
+    _git(root, "commit", "--quiet", "-m", "First publication")
+    _edit_package(
+        project_copy, version="4.1.0",
+        # A revised value, and a provisional value confirmed as final.
+        replace=[("adult-smoking,2024,cedar-river-county,,,,percent,13.8,12.4,15.2,,,provisional,",
+                  "adult-smoking,2024,cedar-river-county,,,,percent,13.5,12.4,15.2,,,,")],
+        append="adult-smoking,2025,cedar-river-county,,,,percent,13.1,,,,,provisional,\n",
+    )
+    _git(root, "commit", "--quiet", "-am", "County health: 2025 smoking estimate", date="2025-03-01T09:30:00+00:00")
+    return project_copy
+
+
+def _updates(project):
+    validated = validate_project(project)
+    assert validated.report.valid, [problem.message for problem in validated.report.errors][:3]
+    return validated, collect_updates(project.root, validated.agenda, validated.packages)
+
+
+def test_a_commit_to_a_package_is_a_release_with_its_new_periods_and_revised_values(history):
+    validated, updates = _updates(history)
+    assert updates.source == FROM_GIT
+    newest = updates.releases[0]
+    assert (newest.partner, newest.version, newest.previous_version) == (PARTNER, "4.1.0", "4.0.1")
+    assert newest.date == "2025-03-01T09:30:00+00:00"
+    assert newest.message == "County health: 2025 smoking estimate"
+    assert not newest.first
+    [change] = newest.changes
+    assert change.indicator == "adult-smoking"
+    assert change.new_periods == ("2025",)
+    [revision] = change.revised
+    assert (revision.period, revision.geography, revision.before, revision.after) == (
+        "2024", "cedar-river-county", 13.8, 13.5)
+    assert release_summary(newest, validated.agenda, method.STATUS_NAMES) == [
+        "Adult smoking: new period 2025; 1 revised value."]
+    # The first commit published every partner once, and each of those releases is a first publication.
+    firsts = updates.releases[1:]
+    assert sorted(release.partner for release in firsts) == sorted(package.slug for package in validated.packages)
+    assert all(release.first and release.date == "2025-01-15T10:00:00+00:00" for release in firsts)
+
+
+def test_a_commit_that_leaves_the_data_alone_is_no_release(history):
+    readme = history.datapackages / PARTNER / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nA note for partners.\n", encoding="utf-8")
+    _git(history.root, "commit", "--quiet", "-am", "Docs only", date="2025-04-01T00:00:00+00:00")
+    _, updates = _updates(history)
+    assert updates.releases[0].message == "County health: 2025 smoking estimate"
+
+
+def test_a_status_change_is_reported(history):
+    # Smoking rising back above its base turns the indicator from progress to deterioration.
+    _edit_package(history, version="4.2.0", append="adult-smoking,2026,cedar-river-county,,,,percent,25.0,,,,,,\n")
+    _git(history.root, "commit", "--quiet", "-am", "Bad news", date="2025-05-01T00:00:00+00:00")
+    validated, updates = _updates(history)
+    [change] = updates.releases[0].changes
+    assert change.status_changed and change.status_after == method.DETERIORATION
+    assert "status changed from" in release_summary(updates.releases[0], validated.agenda, method.STATUS_NAMES)[0]
+
+
+def test_an_uncommitted_package_is_a_release_dated_by_the_package(history):
+    _edit_package(history, version="5.0.0", append="adult-smoking,2026,cedar-river-county,,,,percent,12.9,,,,,,\n")
+    descriptor_path = history.datapackages / PARTNER / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["created"] = "2026-02-02"
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    _, updates = _updates(history)
+    newest = updates.releases[0]
+    assert (newest.version, newest.previous_version, newest.commit, newest.date) == ("5.0.0", "4.1.0", "",
+                                                                                      "2026-02-02T00:00:00Z")
+    assert newest.changes[0].new_periods == ("2026",)
+
+
+def test_without_a_repository_each_package_is_one_release_and_the_page_says_why(project_copy):
+    validated, updates = _updates(project_copy)
+    assert updates.source == FROM_PACKAGES
+    assert "not a git repository" in updates.note
+    assert len(updates.releases) == len(validated.packages)
+    assert all(release.first and not release.commit for release in updates.releases)
+
+
+def test_without_git_installed_the_packages_are_the_releases(history, monkeypatch):
+    monkeypatch.setenv("PATH", str(history.root / "no-such-bin"))
+    _, updates = _updates(history)
+    assert updates.source == FROM_PACKAGES
+    assert updates.note == "git is not installed"
+
+
+def test_the_number_of_releases_is_bounded(history):
+    validated = validate_project(history)
+    updates = collect_updates(history.root, validated.agenda, validated.packages, limit=2)
+    assert len(updates.releases) == 2
+    assert updates.releases[0].version == "4.1.0"
+
+
+def test_the_same_history_gives_the_same_feed(history):
+    validated, first = _updates(history)
+    _, second = _updates(history)
+    assert atom_feed(first, validated.agenda, "Site", method.STATUS_NAMES) == atom_feed(
+        second, validated.agenda, "Site", method.STATUS_NAMES)
+
+
+def test_the_feed_is_atom_and_escapes_partner_text(history):
+    descriptor_path = history.datapackages / PARTNER / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["title"] = f"Health {SCRIPT} & Co"
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    validated, updates = _updates(history)
+    feed = atom_feed(updates, validated.agenda, f"Site {SCRIPT}", method.STATUS_NAMES)
+    assert b"<script>" not in feed and b"&lt;script&gt;" in feed
+    root = ET.fromstring(feed)
+    assert root.tag == f"{{{ATOM}}}feed"
+    for required in ("id", "title", "updated"):
+        assert root.find(f"{{{ATOM}}}{required}").text
+    entries = root.findall(f"{{{ATOM}}}entry")
+    assert len(entries) == len(updates.releases)
+    titles = [entry.find(f"{{{ATOM}}}title").text for entry in entries]
+    assert f"Health {SCRIPT} & Co published version 4.1.0" in titles
+    ids = [entry.find(f"{{{ATOM}}}id").text for entry in entries]
+    assert len(set(ids)) == len(ids), "each entry has its own id"
+    assert root.find(f"{{{ATOM}}}updated").text == "2025-03-01T09:30:00+00:00"
