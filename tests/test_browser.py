@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator.charts import DARK_COLOURS
 from conftest import SCREENSHOTS, SCREENSHOTS_WRITTEN
 
 pytestmark = pytest.mark.browser
@@ -100,6 +101,14 @@ class Visit:
 CHARTS_DRAWN = """() => [...document.querySelectorAll("figure.chart[data-spec]")].every(
     figure => figure.classList.contains("chart--interactive") && figure.querySelector(".chart__interactive svg"))"""
 
+# Each drawn chart's name and role, its caption, and the colours its marks are drawn in.
+DRAWN_CHARTS = """() => [...document.querySelectorAll("figure.chart .chart__interactive svg")].map(svg => ({
+    role: svg.getAttribute("role"), label: svg.getAttribute("aria-label"),
+    caption: svg.closest("figure").querySelector("figcaption").textContent.trim(),
+    colours: [...new Set([...svg.querySelectorAll("[stroke], [fill]").values()].flatMap(
+        mark => [mark.getAttribute("stroke"), mark.getAttribute("fill")]).filter(Boolean))],
+}))"""
+
 
 def _axe_report(violations: list[dict]) -> str:
     lines = [f"{len(violations)} axe-core violation(s):"]
@@ -130,6 +139,13 @@ def test_template_is_accessible_self_contained_and_fits(contexts, site_url, temp
         assert response.ok, f"/{TEMPLATES[template]} answered {response.status}"
         assert page.locator("body").get_attribute("data-md-color-scheme") == SCHEMES[scheme]
         page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+        for chart in page.evaluate(DRAWN_CHARTS):
+            assert (chart["role"], chart["label"]) == ("img", chart["caption"]), "the chart is one image, named"
+            light_colours = {colour.lower() for colour in chart["colours"]} & set(DARK_COLOURS)
+            if scheme == "dark":
+                assert not light_colours, "a colour chosen for white is drawn on the dark page"
+            else:
+                assert light_colours, "the chart is drawn in the spec's own colours"
         if template == "indicator":
             assert page.locator("figure.chart").count() >= 4
             assert page.locator("#chart-headline img.chart__static").is_hidden()
