@@ -195,9 +195,9 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
             wide.at[period, group], str) else "–" for group in groups)) for period in periods),
     )
     spec = _finish(chart, plotted)
-    # Room on the right for the names at the ends of the lines.
-    longest = max(len(group) for group in groups)
-    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": min(12 + 7 * longest, 200)}
+    # Vega's fit-x already counts the names at the ends of the lines in the chart's bounds: padding for them as
+    # well left a 50 px wide plot on a phone. A little room keeps their last letter off the edge.
+    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": 12}
     return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", spec["description"], spec, table)
 
 

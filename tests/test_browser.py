@@ -170,6 +170,46 @@ def test_template_is_accessible_self_contained_and_fits(contexts, site_url, temp
     assert visit.console_errors == []
 
 
+# What has keyboard focus now: which of the chart tables' controls it is, and whether it shows that it has focus.
+FOCUSED = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    return {
+        html: element.outerHTML.slice(0, 120),
+        summary: element.matches("details.chart-table > summary") ? element.textContent.trim() : null,
+        region: element.matches(".table-scroll") ? element.getAttribute("aria-labelledby") : null,
+        visible: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
+    };
+}"""
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_tab_reaches_every_chart_table_and_scroll_region_with_visible_focus(contexts, site_url, scheme):
+    page = Visit(contexts[scheme], site_url, 1280).page
+    page.goto(site_url + TEMPLATES["indicator"], wait_until="networkidle")
+    page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+    summaries = page.locator("details.chart-table > summary").all_inner_texts()
+    regions = page.evaluate("""[...document.querySelectorAll(".table-scroll")]
+        .filter(region => region.checkVisibility()).map(region => region.getAttribute("aria-labelledby"))""")
+    assert len(summaries) >= 4 and len(regions) >= 2
+    reached_summaries, reached_regions, not_shown = [], [], []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["summary"] is None and focused["region"] is None:
+            continue
+        (reached_summaries if focused["summary"] else reached_regions).append(
+            focused["summary"] or focused["region"])
+        if not focused["visible"]:
+            not_shown.append(focused["html"])
+        if len(reached_summaries) == len(summaries) and len(reached_regions) == len(regions):
+            break
+    page.close()
+    assert [text.strip() for text in summaries] == reached_summaries
+    assert regions == reached_regions
+    assert not_shown == [], "these show no focus indicator (outline or box-shadow)"
+
+
 def test_indicator_page_without_javascript_shows_verdict_static_chart_and_table(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
