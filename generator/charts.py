@@ -24,6 +24,16 @@ HEIGHT = 300
 # The rows a chart's layers share. Named, and attached to the finished spec, because Altair deep-copies inline
 # data each time a chart is layered or configured: that copying was most of the chart stage's time.
 ROWS = alt.NamedData(name="rows")
+# Each colour the charts name, with at least 4.5:1 on white (the names at the line ends are text), and the tint
+# of the same hue with at least 4.5:1 on the dark theme's page, which charts.js swaps in there. The static SVG
+# keeps the light colours: it sits on a white card in both themes.
+DARK_COLOURS = {
+    "#3f51b5": "#8c9eff", "#bf360c": "#ffb74d", "#555555": "#bdbdbd", "#2e7d32": "#81c784",
+    "#1f62a8": "#90caf9", "#c62828": "#ef9a9a", "#7b1fa2": "#ce93d8", "#b45309": "#ffcc80", "#00796b": "#80cbc4",
+    "#ad1457": "#f48fb1", "#5d4037": "#bcaaa4", "#455a64": "#b0bec5", "#6a7a00": "#d4e157",
+}
+GROUP_COLOURS = ["#1f62a8", "#c62828", "#2e7d32", "#7b1fa2", "#b45309", "#00796b", "#ad1457", "#5d4037", "#455a64",
+                 "#6a7a00"]
 STATUS_LABELS = {"": "Final", "provisional": "Provisional", "estimated": "Estimated",
                  "break_in_series": "New method", "suppressed": "Suppressed"}
 
@@ -126,15 +136,15 @@ def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend
     ))
     if trend and trend.progress.base_period and trend.progress.base_period in set(plotted["period"]):
         marker = plotted[plotted["period"] == trend.progress.base_period].assign(label="Base")
-        layers.append(alt.Chart(marker).mark_point(size=260, shape="circle", filled=False, color="#e65100",
+        layers.append(alt.Chart(marker).mark_point(size=260, shape="circle", filled=False, color="#bf360c",
                                                    strokeWidth=2).encode(x=x, y="value:Q"))
-        layers.append(alt.Chart(marker).mark_text(dy=-16, color="#e65100", fontWeight="bold").encode(
+        layers.append(alt.Chart(marker).mark_text(dy=-16, color="#bf360c", fontWeight="bold").encode(
             x=x, y="value:Q", text="label:N"))
     breaks = data[rows["status"].to_numpy() == "break_in_series"]
     if not breaks.empty:
         mark = breaks.head(1).assign(label="Change of method")
-        layers.append(alt.Chart(mark).mark_rule(strokeDash=[2, 3], color="#555").encode(x=x))
-        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-HEIGHT / 2 + 12, color="#555").encode(
+        layers.append(alt.Chart(mark).mark_rule(strokeDash=[2, 3], color="#555555").encode(x=x))
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-HEIGHT / 2 + 12, color="#555555").encode(
             x=x, text="label:N"))
     if indicator.has_target and trend and trend.progress.base_value is not None:
         # The path needed: a straight line from the base value to the target value at the target period, so a
@@ -177,7 +187,7 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
     x = _x(domain)
     y = alt.Y("value:Q", title=unit.label, axis=alt.Axis(format=d3_format(indicator)), scale=alt.Scale(zero=False))
     color = alt.Color("group:N", title=legend, sort=groups, legend=alt.Legend(orient="bottom", columns=3),
-                      scale=alt.Scale(scheme="tableau10"))
+                      scale=alt.Scale(range=GROUP_COLOURS))
     base = alt.Chart()
     tooltip = [alt.Tooltip("group:N", title=legend), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")]
@@ -210,9 +220,9 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
     # A Vega-Lite parameter bound to a menu: Vega draws the menu, and charts.js keeps its value in the page's address.
     spec["params"] = [{"name": selector, "value": None, "bind": {
         "input": "select", "options": [None, *groups], "labels": ["All groups", *groups], "name": f"Highlight {legend.lower()}: "}}]
-    # Room on the right for the names at the ends of the lines.
-    longest = max(len(group) for group in groups)
-    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": min(12 + 7 * longest, 200)}
+    # Vega's fit-x already counts the names at the ends of the lines in the chart's bounds: padding for them as
+    # well left a 50 px wide plot on a phone. A little room keeps their last letter off the edge.
+    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": 12}
     return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", spec["description"], spec, table)
 
 
@@ -228,6 +238,7 @@ def _finish(chart, rows: pd.DataFrame) -> dict:
     spec = configured.to_dict(validate=False)
     spec.setdefault("datasets", {})[ROWS.name] = _records(rows)
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    spec["usermeta"] = {"darkColours": DARK_COLOURS}
     return spec
 
 

@@ -11,6 +11,15 @@ from generator import api
 from generator.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
+# The browser tests' screenshots, for a person to look at; the folder is named in the run's summary.
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+SCREENSHOTS_WRITTEN: list[Path] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS_WRITTEN:
+        terminalreporter.write_sep("-", "screenshots")
+        terminalreporter.write_line(f"{len(SCREENSHOTS_WRITTEN)} full-page screenshots written to {SCREENSHOTS}")
 
 
 @pytest.fixture(scope="session")

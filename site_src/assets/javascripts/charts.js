@@ -38,9 +38,12 @@ async function renderChart(figure) {
   if (!source || !target || typeof window.vegaEmbed !== "function") {
     return;
   }
-  const spec = JSON.parse(source.textContent);
+  let spec = JSON.parse(source.textContent);
   const options = { actions: false, renderer: "svg", theme: isDark() ? "dark" : undefined };
   if (isDark()) {
+    // The spec's colours are chosen for white; on the dark page each becomes its lighter tint (charts.py).
+    const swaps = new Map(Object.entries(spec.usermeta?.darkColours ?? {}));
+    spec = JSON.parse(source.textContent, (key, value) => swaps.get(value) ?? value);
     spec.background = "transparent";
   }
   try {
@@ -50,7 +53,14 @@ async function renderChart(figure) {
       restoreSelection(result.view, figure, selector);
       keepSelectionInAddress(result.view, figure, selector);
     }
-    target.removeAttribute("aria-hidden");
+    // Vega names the container and every mark, so a screen reader would read the chart point by point; the
+    // table below gives those numbers in a form made for that. The chart is one image, named by its description.
+    for (const attribute of ["role", "aria-roledescription", "aria-label", "aria-hidden"]) {
+      target.removeAttribute(attribute);
+    }
+    const svg = target.querySelector("svg");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", spec.description ?? "");
     figure.classList.add("chart--interactive");
   } catch (error) {
     // The static chart is still there; say why the interactive one is not.
