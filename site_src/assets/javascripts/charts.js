@@ -3,7 +3,9 @@
 const DARK_SCHEME = "slate";
 
 function isDark() {
-  return document.body.getAttribute("data-md-color-scheme") === DARK_SCHEME;
+  // The site's pages carry the theme's palette choice; an embed page has no theme and follows the reader's setting.
+  const scheme = document.body.getAttribute("data-md-color-scheme");
+  return scheme ? scheme === DARK_SCHEME : window.matchMedia("(prefers-color-scheme: dark)").matches;
 }
 
 // A chart's group selector is a Vega-Lite parameter bound to a menu. Its value lives in the page's address
