@@ -12,6 +12,10 @@ both found by comparing them on random text, and both kept away here:
 
 Everything else that differs between the two (an empty line is no cells for Python, blank cells for pyarrow)
 means the same to frictionless, and `tests/test_validation_fast.py` keeps checking that the records agree.
+
+A column is held as its distinct texts and one code a row (`Column`): a partner's file repeats a few indicators,
+units, geographies, groups and periods a million times, so every check reads each distinct text once and the
+answer reaches the rows by their codes. That is also what keeps a large file small in memory.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -32,46 +37,164 @@ import pyarrow.csv as pa_csv
 from generator.lines import FileLayout
 
 BLOCK_BYTES = 1 << 20  # pyarrow reads a file in blocks of about this size
-# pandas' text dtype held by pyarrow, which `read_csv(dtype=str)` gives: the rules see one kind of column either way.
+# pandas' text dtype held by pyarrow, which `read_csv(dtype=str)` gives: later stages see one kind of column.
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+_CODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 _SCAN_BYTES = 1 << 20
 _QUOTE, _CELL_ENDS = ord('"'), frozenset(b",\r\n")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what splits the lines of a file opened with newline=""
 
 
 def _memory_pool() -> pa.MemoryPool:
-    """jemalloc where pyarrow has it: here it reads a large file in less time and memory than mimalloc."""
+    """jemalloc where pyarrow has it: here it reads a large file in less time and memory than mimalloc.
+
+    Its pages go back to the system as soon as they are free: reading leaves behind blocks of text that the
+    columns no longer need, and a validator that keeps them would look (and be) twice as large.
+    """
     try:
-        return pa.jemalloc_memory_pool()
+        pool = pa.jemalloc_memory_pool()
     except NotImplementedError:
         return pa.default_memory_pool()
+    pa.jemalloc_set_decay_ms(0)
+    return pool
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of text: each distinct text once (`values`), and for each row the position of its text there.
+
+    `values` may hold a text no row has (the header's label, read with the rows and cut off): an answer reaches
+    the rows only through `codes`, so it does no harm.
+    """
+
+    values: pa.Array  # large_string
+    codes: np.ndarray  # one integer a row
+
+    @classmethod
+    def of_arrow(cls, column: pa.ChunkedArray) -> Column:
+        """A dictionary-encoded column, its chunks' dictionaries made one; the chunks are let go as they are read."""
+        column = column.unify_dictionaries()
+        if not column.num_chunks:
+            return cls(pa.array([], pa.large_string()), np.zeros(0, dtype=np.int32))
+        codes = np.empty(len(column), dtype=np.int32)
+        start = 0
+        for chunk in column.iterchunks():
+            codes[start: start + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False)
+            start += len(chunk)
+        return cls(column.chunk(0).dictionary, codes)
+
+    @classmethod
+    def of_texts(cls, texts: pd.Series) -> Column:
+        """A column pandas read; a cell pandas added to a short row (NaN) becomes a null text."""
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        return cls(pa.array(np.asarray(uniques, dtype=object), pa.large_string(), from_pandas=True), codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, row: int) -> str:
+        return self.texts[self.codes[row]]
+
+    @cached_property
+    def texts(self) -> np.ndarray:
+        """`values` as Python strings, for the checks numpy or pyarrow cannot make."""
+        return np.asarray(self.values.to_pylist(), dtype=object)
+
+    def where(self, of_values) -> np.ndarray:
+        """Each row's answer, from `of_values`: one answer (bool, number, …) for each of `values`."""
+        return np.asarray(of_values)[self.codes]
+
+    def each(self, question: Callable[[str], object], dtype=None) -> np.ndarray:
+        """`question` asked of each distinct text once; its answer for each row."""
+        return self.where(np.array([question(text) for text in self.texts], dtype=dtype))
+
+    def isin(self, choices: Iterable[str]) -> np.ndarray:
+        chosen = pc.is_in(self.values, pa.array(list(choices), pa.large_string()))
+        return self.where(chosen.to_numpy(zero_copy_only=False))
+
+    def equals(self, text: str) -> np.ndarray:
+        return self.isin([text])
+
+    def take(self, rows: np.ndarray) -> Column:
+        return Column(self.values, self.codes[rows])
+
+    def arrow(self) -> pa.Array:
+        """The column as one text a row."""
+        return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()), self.values).cast(pa.large_string())
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """The rows of a data file as the text the partner wrote, one Column per header name; row i is record i + 2.
+
+    Names are pandas' for the header (a blank label is "Unnamed: 3", a repeated one "value.1"), stripped of spaces.
+    """
+
+    names: tuple[str, ...]
+    columns: tuple[Column, ...]
+    row_count: int
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame) -> TextTable:
+        return cls(tuple(str(name) for name in frame.columns),
+                   tuple(Column.of_texts(frame.iloc[:, position]) for position in range(frame.shape[1])),
+                   len(frame))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def __getitem__(self, name: str) -> Column:
+        return self.columns[self.names.index(name)]
+
+    def column_number(self, name: str) -> int | None:
+        return self.names.index(name) + 1 if name in self.names else None
+
+    @cached_property
+    def filled(self) -> np.ndarray:
+        """Which rows have a cell that is not blank: a blank row is reported once, by frictionless, as blank-row."""
+        filled = np.zeros(self.row_count, dtype=bool)
+        for column in self.columns:
+            filled |= ~column.equals("")
+        return filled
+
+    def frame(self) -> pd.DataFrame:
+        """The table as pandas text columns, the way `packages._read_table` reads a file."""
+        return pd.DataFrame({position: pd.Series(column.arrow().to_pandas(types_mapper={pa.large_string(): TEXT}.get),
+                                                 dtype=TEXT)
+                             for position, column in enumerate(self.columns)}, index=pd.RangeIndex(self.row_count)
+                            ).set_axis(list(self.names), axis=1)
 
 
 @dataclass(frozen=True)
 class Cells:
-    """The records of a CSV file, as text columns held by pyarrow, cut the way Python's csv module cuts them.
+    """The records of a CSV file, as text Columns, cut the way Python's csv module cuts them.
 
-    Record 1 is the header. `rows` holds, in file order, every later record with as many cells as the header;
+    Record 1 is the header. `columns` hold, in file order, every later record with as many cells as the header;
     the others (`odd`, with their cells) are those frictionless reports as rows with missing or extra cells.
     """
 
     header: list[str]
-    rows: pa.Table  # one large_string column per header cell, named by position
+    columns: tuple[Column, ...]  # one per header cell
+    row_count: int
     odd: tuple[tuple[int, list[str]], ...]  # (record number, cells)
-    records: np.ndarray | None  # the record number of each row of `rows`; None when row i is record i + 2
+    records: np.ndarray | None  # the record number of each row of `columns`; None when row i is record i + 2
     lines: int  # lines in the file, as a text file opened with newline="" splits them
 
     @property
     def record_count(self) -> int:
-        return 1 + self.rows.num_rows + len(self.odd)
+        return 1 + self.row_count + len(self.odd)
 
     def record_numbers(self) -> np.ndarray:
         if self.records is not None:
             return self.records
-        return np.arange(2, self.rows.num_rows + 2)
+        return np.arange(2, self.row_count + 2)
 
-    def frame(self, path: Path) -> pd.DataFrame | None:
-        """The table the rules read, as `packages._read_table` reads it with pandas, sharing pyarrow's columns.
+    def row(self, position: int) -> list[str]:
+        """The cells of one row of `columns`."""
+        return [column[position] for column in self.columns]
+
+    def table(self, path: Path) -> TextTable | None:
+        """The rows as the rules read them, named as `packages._read_table` names the columns with pandas.
 
         The header is read by pandas itself, for its names of blank and repeated labels. None when a record has
         another number of cells than the header, which pandas pads, cuts or refuses by rules of its own.
@@ -79,10 +202,9 @@ class Cells:
         if self.odd:
             return None
         names = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig", index_col=False, engine="c").columns
-        if len(names) != self.rows.num_columns:
+        if len(names) != len(self.columns):
             return None
-        table = self.rows.to_pandas(types_mapper={pa.large_string(): TEXT}.get)
-        return table.set_axis([str(name).strip() for name in names], axis=1)
+        return TextTable(tuple(str(name).strip() for name in names), self.columns, self.row_count)
 
 
 class CellsLayout(FileLayout):
@@ -106,13 +228,14 @@ class CellsLayout(FileLayout):
         lines[0] += _line_breaks(cells.header)
         for number, odd in cells.odd:
             lines[number - 1] += _line_breaks(odd)
-        inside_rows = cells.lines - int(lines.sum())  # the line breaks inside the cells of `rows`
-        breaks = np.zeros(cells.rows.num_rows, dtype=np.int64)
-        for column in cells.rows.columns:
+        inside_rows = cells.lines - int(lines.sum())  # the line breaks inside the cells of `columns`
+        breaks = np.zeros(cells.row_count, dtype=np.int64)
+        for column in cells.columns:
             if inside_rows <= 0:
                 break
-            if pc.any(pc.match_substring(column, "\n")).as_py() or pc.any(pc.match_substring(column, "\r")).as_py():
-                here = pc.count_substring_regex(column, _LINE_BREAK.pattern).to_numpy()
+            in_values = pc.count_substring_regex(column.values, _LINE_BREAK.pattern).to_numpy()
+            if in_values.any():
+                here = column.where(in_values)
                 breaks += here
                 inside_rows -= int(here.sum())
         lines[cells.record_numbers() - 1] += breaks
@@ -173,19 +296,28 @@ def read_cells(path: Path, block_bytes: int = BLOCK_BYTES) -> Cells | None:
                                             block_size=_block_size(path, size, block_bytes)),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                               invalid_row_handler=keep_aside),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, _CODED_TEXT),
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
             memory_pool=_memory_pool(),
         )
     except (pa.ArrowInvalid, OSError):
         return None
-    if not odd:
-        return Cells(header, table.slice(1), (), None, lines)
-    if odd[0][0] == 1 or any(number is None for number, _ in odd):
+    if odd and (odd[0][0] == 1 or any(number is None for number, _ in odd)):
         return None
+    row_count = table.num_rows - 1  # pyarrow read the header as a row: it is cut off here
+    arrow_columns = table.columns
+    del table
+    columns = []
+    for position in range(len(arrow_columns)):
+        column, arrow_columns[position] = arrow_columns[position], None  # its memory goes once it is coded
+        coded = Column.of_arrow(column)
+        columns.append(Column(coded.values, coded.codes[1:]))
+    if not odd:
+        return Cells(header, tuple(columns), row_count, (), None, lines)
     numbers = np.array([number for number, _ in odd])
-    records = np.setdiff1d(np.arange(1, table.num_rows + len(odd) + 1), numbers, assume_unique=True)
-    return Cells(header, table.slice(1), tuple((number, _cells(text)) for number, text in odd), records[1:], lines)
+    records = np.setdiff1d(np.arange(1, row_count + len(odd) + 2), numbers, assume_unique=True)
+    return Cells(header, tuple(columns), row_count, tuple((number, _cells(text)) for number, text in odd),
+                 records[1:], lines)
 
 
 def _cells(text: str) -> list[str]:

@@ -6,12 +6,13 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
 from generator.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda
-from generator.cells import Cells, CellsLayout, read_cells
+from generator.cells import Cells, CellsLayout, TextTable, read_cells
 from generator.descriptors import read_descriptor
 from generator.problems import Problem, relative
 from generator.lines import FileLayout
@@ -28,11 +29,16 @@ class DataFile:
     resource: str
     path: Path
     shown_as: str  # the path people see in messages: relative to the project root
-    table: pd.DataFrame | None  # None when the file cannot be read as CSV at all
+    text: TextTable | None  # None when the file cannot be read as CSV at all
     layout: FileLayout = field(compare=False, repr=False)
-    unreadable: Problem | None = None  # why `table` is None, when it is known before frictionless runs
+    unreadable: Problem | None = None  # why `text` is None, when it is known before frictionless runs
     # The records as pyarrow read them, when the file was read that way: the structure check reuses them.
     cells: Cells | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def table(self) -> pd.DataFrame | None:
+        """The cells as pandas text columns, for the stages after validation; built when first asked for."""
+        return None if self.text is None else self.text.frame()
 
 
 @dataclass(frozen=True)
@@ -139,13 +145,14 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
         fast = fast_from_bytes is not None and path.stat().st_size >= fast_from_bytes
         cells = read_cells(path) if fast and _comma_separated(path) else None
         layout = CellsLayout(path, cells) if cells is not None else FileLayout(path)
-        table = cells.frame(path) if cells is not None else None
+        text = cells.table(path) if cells is not None else None
         unreadable = None
-        if table is None:  # not read by pyarrow, or a file pandas reads by rules of its own: pandas reads it
+        if text is None:  # not read by pyarrow, or a file pandas reads by rules of its own: pandas reads it
             table, unreadable = _read_table(path, relative(path, root), slug, layout)
+            text = TextTable.of_frame(table) if table is not None else None
         if unreadable:
             problems.append(unreadable)
-        files.append(DataFile(name, path, relative(path, root), table, layout, unreadable, cells))
+        files.append(DataFile(name, path, relative(path, root), text, layout, unreadable, cells))
     return PartnerPackage(slug, folder, descriptor, tuple(files)), problems
 
 
