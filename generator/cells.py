@@ -36,7 +36,9 @@ import pyarrow.csv as pa_csv
 
 from generator.lines import FileLayout
 
-BLOCK_BYTES = 1 << 20  # pyarrow reads a file in blocks of about this size
+# pyarrow reads a file in blocks of about this size. Above half a MiB the parser's own buffers (outside pyarrow's
+# memory pool) leave the process some 40 MB larger, for no gain in speed.
+BLOCK_BYTES = 1 << 19
 # pandas' text dtype held by pyarrow, which `read_csv(dtype=str)` gives: later stages see one kind of column.
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 _CODED_TEXT = pa.dictionary(pa.int32(), pa.large_string())
@@ -46,17 +48,11 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what splits the lines of a file opene
 
 
 def _memory_pool() -> pa.MemoryPool:
-    """jemalloc where pyarrow has it: here it reads a large file in less time and memory than mimalloc.
-
-    Its pages go back to the system as soon as they are free: reading leaves behind blocks of text that the
-    columns no longer need, and a validator that keeps them would look (and be) twice as large.
-    """
+    """jemalloc where pyarrow has it: here it reads a large file in less time and memory than mimalloc."""
     try:
-        pool = pa.jemalloc_memory_pool()
+        return pa.jemalloc_memory_pool()
     except NotImplementedError:
         return pa.default_memory_pool()
-    pa.jemalloc_set_decay_ms(0)
-    return pool
 
 
 @dataclass(frozen=True)
@@ -69,19 +65,6 @@ class Column:
 
     values: pa.Array  # large_string
     codes: np.ndarray  # one integer a row
-
-    @classmethod
-    def of_arrow(cls, column: pa.ChunkedArray) -> Column:
-        """A dictionary-encoded column, its chunks' dictionaries made one; the chunks are let go as they are read."""
-        column = column.unify_dictionaries()
-        if not column.num_chunks:
-            return cls(pa.array([], pa.large_string()), np.zeros(0, dtype=np.int32))
-        codes = np.empty(len(column), dtype=np.int32)
-        start = 0
-        for chunk in column.iterchunks():
-            codes[start: start + len(chunk)] = chunk.indices.to_numpy(zero_copy_only=False)
-            start += len(chunk)
-        return cls(column.chunk(0).dictionary, codes)
 
     @classmethod
     def of_texts(cls, texts: pd.Series) -> Column:
@@ -289,8 +272,11 @@ def read_cells(path: Path, block_bytes: int = BLOCK_BYTES) -> Cells | None:
         return "skip"
 
     names = [str(position) for position in range(len(header))]
+    # The file is read a block at a time and each block's cells become codes at once, so that the text of the
+    # whole file is never held: only the codes, and each block's distinct texts.
+    coders = [_Coder() for _ in names]
     try:
-        table = pa_csv.read_csv(
+        reader = pa_csv.open_csv(
             path,
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=False,  # threads lose row numbers
                                             block_size=_block_size(path, size, block_bytes)),
@@ -300,24 +286,54 @@ def read_cells(path: Path, block_bytes: int = BLOCK_BYTES) -> Cells | None:
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
             memory_pool=_memory_pool(),
         )
+        for batch in reader:
+            for coder, chunk in zip(coders, batch.columns):
+                coder.add(chunk)
     except (pa.ArrowInvalid, OSError):
         return None
     if odd and (odd[0][0] == 1 or any(number is None for number, _ in odd)):
         return None
-    row_count = table.num_rows - 1  # pyarrow read the header as a row: it is cut off here
-    arrow_columns = table.columns
-    del table
-    columns = []
-    for position in range(len(arrow_columns)):
-        column, arrow_columns[position] = arrow_columns[position], None  # its memory goes once it is coded
-        coded = Column.of_arrow(column)
-        columns.append(Column(coded.values, coded.codes[1:]))
+    columns = tuple(coder.column(first_row=1) for coder in coders)  # pyarrow read the header as a row: cut off
+    row_count = len(columns[0])
     if not odd:
-        return Cells(header, tuple(columns), row_count, (), None, lines)
+        return Cells(header, columns, row_count, (), None, lines)
     numbers = np.array([number for number, _ in odd])
     records = np.setdiff1d(np.arange(1, row_count + len(odd) + 2), numbers, assume_unique=True)
-    return Cells(header, tuple(columns), row_count, tuple((number, _cells(text)) for number, text in odd),
+    return Cells(header, columns, row_count, tuple((number, _cells(text)) for number, text in odd),
                  records[1:], lines)
+
+
+class _Coder:
+    """One Column, built a block at a time from each block's distinct texts and its rows' codes into them.
+
+    The codes are kept in numpy's memory, not pyarrow's: small arrays kept between the blocks pyarrow frees would
+    keep most of its freed memory from going back to the system.
+    """
+
+    def __init__(self):
+        self.blocks: list[tuple[pa.Array, np.ndarray]] = []
+
+    def add(self, chunk: pa.DictionaryArray) -> None:
+        codes = chunk.indices.to_numpy(zero_copy_only=False)
+        self.blocks.append((chunk.dictionary, codes.astype(_narrow(len(chunk.dictionary)))))
+
+    def column(self, first_row: int) -> Column:
+        """The rows from `first_row` on, their codes renumbered into the distinct texts of the whole column."""
+        numbered = pa.concat_arrays([pa.array([], pa.large_string())] + [texts for texts, _ in self.blocks]
+                                    ).dictionary_encode()
+        renumber = numbered.indices.to_numpy(zero_copy_only=False).astype(_narrow(len(numbered.dictionary)))
+        codes = np.empty(sum(len(block) for _, block in self.blocks), dtype=renumber.dtype)
+        row = at = 0
+        while self.blocks:  # each block's codes go as soon as they are renumbered
+            texts, block = self.blocks.pop(0)
+            codes[row: row + len(block)] = renumber[at: at + len(texts)][block]
+            row, at = row + len(block), at + len(texts)
+        return Column(numbered.dictionary, codes[first_row:])
+
+
+def _narrow(count: int) -> type:
+    """The smallest integers that number `count` texts: most columns hold a few dozen, so a byte a row."""
+    return next(dtype for dtype in (np.int8, np.int16, np.int32) if count <= np.iinfo(dtype).max + 1)
 
 
 def _cells(text: str) -> list[str]:

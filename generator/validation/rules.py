@@ -154,9 +154,9 @@ def _judge_period(label: str | None, this_year: int) -> int:
 
 
 def _numbers(column: Column) -> np.ndarray:
-    """Each row's cell read as pandas reads a number (NaN where it is none), each distinct text read once."""
-    distinct = pd.to_numeric(pd.Series(column.texts, dtype=TEXT), errors="coerce")
-    return column.where(distinct.to_numpy(dtype="float64", na_value=np.nan))
+    """Each distinct text of the column read as pandas reads a number; NaN where it is none."""
+    numbers = pd.to_numeric(pd.Series(column.texts, dtype=TEXT), errors="coerce")
+    return numbers.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _provisional_warning(context: _Context, table: TextTable) -> None:
@@ -177,8 +177,7 @@ def _provisional_warning(context: _Context, table: TextTable) -> None:
 
 
 def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicators, agenda: Agenda) -> None:
-    written = table["value"]
-    value = _numbers(written)
+    written, indicator = table["value"], table["indicator"]
     blank = written.equals("")
     suppressed = table["status"].equals("suppressed")
     context.report(
@@ -192,16 +191,12 @@ def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicat
         "Delete the value if it must be withheld, or clear the status if it may be published.",
     )
 
-    def of_unit(name: str, missing) -> np.ndarray:
-        """For each row, its indicator's unit's `name`; `missing` where the unit does not say."""
-        def answer(key: str | None):
-            found = getattr(agenda.units.get(indicators[key].unit), name, None) if key in indicators else None
-            return missing if found is None else found
-        return table["indicator"].each(answer, dtype=type(missing))
-
-    minimum, maximum, whole = of_unit("minimum", np.nan), of_unit("maximum", np.nan), of_unit("integer", False)
-    too_low = known & (value < minimum)
-    too_high = known & (value > maximum)
+    # Numbers and units are worked out for each distinct text, and spread over the rows only to be compared.
+    number = _numbers(written)
+    units = [agenda.units.get(indicators[key].unit) if key in indicators else None for key in indicator.texts]
+    minimum = np.array([np.nan if unit is None or unit.minimum is None else unit.minimum for unit in units], float)
+    maximum = np.array([np.nan if unit is None or unit.maximum is None else unit.maximum for unit in units], float)
+    value = written.where(number)
 
     def unit_range(row) -> str:
         unit = agenda.units[indicators[row["indicator"]].unit]
@@ -211,21 +206,22 @@ def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicat
         return f"A value in {unit.label.lower()} is {span}"
 
     context.report(
-        "value-out-of-range", too_low | too_high, "value",
+        "value-out-of-range", known & ((value < indicator.where(minimum)) | (value > indicator.where(maximum))), "value",
         lambda row: f'The value {row["value"]} is outside the range of its unit.',
         lambda row: unit_range(row) + ": check the value (a percent is written 45.2, not 0.452).",
     )
     # 2001.0 is a whole value but not a count as written: a count has no decimal point or exponent.
     with np.errstate(invalid="ignore"):
-        fraction = (value % 1 != 0) | written.each(lambda text: text is not None and bool(re.search("[.eE]", text)),
-                                                   dtype=bool)
+        not_whole = ~np.isnan(number) & ((number % 1 != 0) | np.array(
+            [text is not None and re.search("[.eE]", text) is not None for text in written.texts], dtype=bool))
+    counts = np.array([bool(unit is not None and unit.integer) for unit in units], dtype=bool)
     context.report(
-        "not-a-whole-number", known & whole & ~np.isnan(value) & fraction, "value",
+        "not-a-whole-number", known & indicator.where(counts) & written.where(not_whole), "value",
         lambda row: f'The value {row["value"]} is not a whole number, and "{row["indicator"]}" counts things.',
         "Write the count as a whole number, without decimals.",
     )
-    lower = _numbers(table["lower_bound"])
-    upper = _numbers(table["upper_bound"])
+    lower = table["lower_bound"].where(_numbers(table["lower_bound"]))
+    upper = table["upper_bound"].where(_numbers(table["upper_bound"]))
     context.report(
         "bounds-around-value", (lower > value) | (upper < value) | (lower > upper), "lower_bound",
         lambda row: f'The interval {row["lower_bound"]} to {row["upper_bound"]} does not contain the value '
@@ -240,30 +236,39 @@ def duplicate_problems(files: list[tuple[str, DataFile]], agenda: Agenda) -> lis
     if not files:
         return []
     rows_of = [np.flatnonzero(file.text.filled) for _, file in files]
-    file_of = np.repeat(np.arange(len(files)), [len(rows) for rows in rows_of])
-    row_of = np.concatenate(rows_of)
     keys = _observation_keys([file.text for _, file in files], rows_of, key)
+    ordered = np.sort(keys)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return []  # the usual case, found with little memory: a hash table of a million keys is larger
+    del ordered
     repeated = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy())
     # The groups of rows that share a key, in the order of their first rows; in each, its rows in file order.
     group, _ = pd.factorize(keys[repeated])
     in_groups = repeated[np.argsort(group, kind="stable")].tolist()
     ends = np.cumsum(np.bincount(group)).tolist()
+    file_starts = np.cumsum([0] + [len(rows) for rows in rows_of])
+
+    def place(position: int) -> tuple[int, int]:
+        """The file (by number) and the row in it of a position among all files' kept rows."""
+        number = int(np.searchsorted(file_starts, position, side="right")) - 1
+        return number, int(rows_of[number][position - file_starts[number]])
 
     problems: list[Problem] = []
     per_file: dict[int, int] = {}
     for start, end in zip([0, *ends[:-1]], ends):
         first, *others = in_groups[start:end]
-        first_partner, first_file = files[file_of[first]]
-        first_line = first_file.layout.line(int(row_of[first]) + 2)
+        first_number, first_row = place(first)
+        first_partner, first_file = files[first_number]
+        first_line = first_file.layout.line(first_row + 2)
         for again in others:
-            number = int(file_of[again])
+            number, row_number = place(again)
             partner, file = files[number]
             per_file[number] = per_file.get(number, 0) + 1
             if per_file[number] > MAX_PER_RULE:
                 continue
+            line = file.layout.line(row_number + 2)
+            row = _Row(file.text, row_number)
             same_partner = partner == first_partner
-            line = file.layout.line(int(row_of[again]) + 2)
-            row = _Row(file.text, int(row_of[again]))
             what = (f'The observation of "{row["indicator"]}" for {row["period"]}, {row["geography"]}'
                     f"{_groups_text(row, agenda)}")
             if same_partner:
@@ -293,21 +298,22 @@ def _observation_keys(tables: list[TextTable], rows_of: list[np.ndarray], key: l
     digits of one number, renumbered densely whenever the next field's digit would not fit.
     """
     combined = np.zeros(sum(len(rows) for rows in rows_of), dtype=np.int64)
+    starts = np.cumsum([0] + [len(rows) for rows in rows_of])
     span = 1  # combined < span
     for name in key:
         columns = [table[name] for table in tables]
-        numbered, texts = pd.factorize(pd.concat([pd.Series(column.texts, dtype=object) for column in columns],
-                                                 ignore_index=True), use_na_sentinel=False)
-        digits, start = [], 0
-        for column, rows in zip(columns, rows_of):
-            digits.append(numbered[start: start + len(column.values)][column.codes[rows]])
-            start += len(column.values)
-        digit = np.concatenate(digits)
-        if span * max(len(texts), 1) >= 2 ** 62:
-            combined, uniques = pd.factorize(combined)
-            span = max(len(uniques), 1)
-        combined = combined * max(len(texts), 1) + digit
-        span *= max(len(texts), 1)
+        numbered, texts = pd.factorize(pd.Series(np.concatenate([column.texts for column in columns]), dtype=object),
+                                       use_na_sentinel=False)
+        base = max(len(texts), 1)
+        if span * base >= 2 ** 62:
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        at = 0
+        for column, rows, start, end in zip(columns, rows_of, starts[:-1], starts[1:]):
+            combined[start:end] *= base
+            combined[start:end] += numbered[at: at + len(column.values)][column.codes[rows]]
+            at += len(column.values)
+        span *= base
     return combined
 
 
