@@ -85,15 +85,20 @@ class Column:
 
     def where(self, of_values) -> np.ndarray:
         """Each row's answer, from `of_values`: one answer (bool, number, …) for each of `values`."""
-        return np.asarray(of_values)[self.codes]
+        return np.take(np.asarray(of_values), self.codes)
 
     def each(self, question: Callable[[str], object], dtype=None) -> np.ndarray:
         """`question` asked of each distinct text once; its answer for each row."""
         return self.where(np.array([question(text) for text in self.texts], dtype=dtype))
 
     def isin(self, choices: Iterable[str]) -> np.ndarray:
-        chosen = pc.is_in(self.values, pa.array(list(choices), pa.large_string()))
-        return self.where(chosen.to_numpy(zero_copy_only=False))
+        chosen = np.flatnonzero(pc.is_in(self.values, pa.array(list(choices), pa.large_string()))
+                                .to_numpy(zero_copy_only=False))
+        if len(chosen) == 1:  # the usual question (is it blank? is it suppressed?) costs a comparison a row
+            return self.codes == chosen[0]
+        answers = np.zeros(len(self.values), dtype=bool)
+        answers[chosen] = True
+        return self.where(answers)
 
     def equals(self, text: str) -> np.ndarray:
         return self.isin([text])
@@ -326,7 +331,7 @@ class _Coder:
         row = at = 0
         while self.blocks:  # each block's codes go as soon as they are renumbered
             texts, block = self.blocks.pop(0)
-            codes[row: row + len(block)] = renumber[at: at + len(texts)][block]
+            np.take(renumber[at: at + len(texts)], block, out=codes[row: row + len(block)])
             row, at = row + len(block), at + len(texts)
         return Column(numbered.dictionary, codes[first_row:])
 
