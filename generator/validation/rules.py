@@ -21,6 +21,7 @@ from generator.cells import TEXT, Column, TextTable
 from generator.packages import DataFile
 from generator.periods import PERIOD_PATTERN, PeriodError, is_period, parse_period
 from generator.problems import WARNING, Problem
+from generator.validation.structure import clip
 
 MAX_PER_RULE = 50
 AGENDA_FILE = f"datapackages/{AGENDA_FOLDER}/indicators.csv"
@@ -82,7 +83,7 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
 
     context.report(
         "unknown-indicator", ~known & ~indicator.equals(""), "indicator",
-        lambda row: f'"{row["indicator"]}" is not a shared indicator of the common agenda.',
+        lambda row: f'"{clip(row["indicator"])}" is not a shared indicator of the common agenda.',
         lambda row: _suggest(row["indicator"], indicators, f"Use an indicator id from {AGENDA_FILE}")
         + " A new indicator must be agreed with the backbone and added to the agenda first.",
     )
@@ -94,7 +95,7 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
         lambda key: unit_code.get(indicators[key].unit, -1) if key in indicators else -1, dtype=np.int64)
     context.report(
         "wrong-unit", known & (unit.codes != expected_unit) & ~unit.equals(""), "unit",
-        lambda row: f'The unit "{row["unit"]}" is not the unit of "{row["indicator"]}".',
+        lambda row: f'The unit "{clip(row["unit"])}" is not the unit of "{clip(row["indicator"])}".',
         lambda row: f'Write "{indicators[row["indicator"]].unit}": every value of this indicator is in that '
         "unit (convert the value if yours was measured differently).",
     )
@@ -102,7 +103,7 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
     geography = table["geography"]
     context.report(
         "unknown-geography", ~geography.isin(agenda.geographies) & ~geography.equals(""), "geography",
-        lambda row: f'"{row["geography"]}" is not a geography of the common agenda.',
+        lambda row: f'"{clip(row["geography"])}" is not a geography of the common agenda.',
         lambda row: _suggest(row["geography"], agenda.geographies,
                              f"Use a geography id from datapackages/{AGENDA_FOLDER}/geographies.csv"),
     )
@@ -113,12 +114,12 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
         allowed_for = [key for key, indicator in indicators.items() if dimension.id in indicator.dimensions]
         context.report(
             "dimension-not-allowed", given & known & ~indicator.isin(allowed_for), dimension.id,
-            lambda row, dimension=dimension: f'"{row["indicator"]}" is not broken down by {dimension.label.lower()}.',
+            lambda row, dimension=dimension: f'"{clip(row["indicator"])}" is not broken down by {dimension.label.lower()}.',
             lambda row: _allowed_dimensions(indicators[row["indicator"]], agenda),
         )
         context.report(
             "unknown-group", given & ~column.isin(dimension.groups), dimension.id,
-            lambda row, dimension=dimension: f'"{row[dimension.id]}" is not one of the agreed groups of '
+            lambda row, dimension=dimension: f'"{clip(row[dimension.id])}" is not one of the agreed groups of '
             f"{dimension.label.lower()}.",
             lambda row, dimension=dimension: _suggest(
                 row[dimension.id], dimension.groups,
@@ -135,7 +136,7 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
     )
     context.report(
         "future-period", period == _FUTURE, "period",
-        lambda row: f'The period {row["period"]} has not begun yet.',
+        lambda row: f'The period {clip(row["period"])} has not begun yet.',
         "Check the year: an observation describes a period that has started. Targets belong in the agenda.",
     )
 
@@ -187,7 +188,7 @@ def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicat
     )
     context.report(
         "suppressed-with-value", ~blank & suppressed, "value",
-        lambda row: f'The value {row["value"]} is marked suppressed, so it would be published by mistake.',
+        lambda row: f'The value {clip(row["value"])} is marked suppressed, so it would be published by mistake.',
         "Delete the value if it must be withheld, or clear the status if it may be published.",
     )
 
@@ -207,7 +208,7 @@ def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicat
 
     context.report(
         "value-out-of-range", known & ((value < indicator.where(minimum)) | (value > indicator.where(maximum))), "value",
-        lambda row: f'The value {row["value"]} is outside the range of its unit.',
+        lambda row: f'The value {clip(row["value"])} is outside the range of its unit.',
         lambda row: unit_range(row) + ": check the value (a percent is written 45.2, not 0.452).",
     )
     # 2001.0 is a whole value but not a count as written: a count has no decimal point or exponent.
@@ -217,15 +218,15 @@ def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicat
     counts = np.array([bool(unit is not None and unit.integer) for unit in units], dtype=bool)
     context.report(
         "not-a-whole-number", known & indicator.where(counts) & written.where(not_whole), "value",
-        lambda row: f'The value {row["value"]} is not a whole number, and "{row["indicator"]}" counts things.',
+        lambda row: f'The value {clip(row["value"])} is not a whole number, and "{clip(row["indicator"])}" counts things.',
         "Write the count as a whole number, without decimals.",
     )
     lower = table["lower_bound"].where(_numbers(table["lower_bound"]))
     upper = table["upper_bound"].where(_numbers(table["upper_bound"]))
     context.report(
         "bounds-around-value", (lower > value) | (upper < value) | (lower > upper), "lower_bound",
-        lambda row: f'The interval {row["lower_bound"]} to {row["upper_bound"]} does not contain the value '
-        f'{row["value"]}.',
+        lambda row: f'The interval {clip(row["lower_bound"])} to {clip(row["upper_bound"])} does not contain the value '
+        f'{clip(row["value"])}.',
         "Check the bounds: the lower bound comes first and the value lies between them.",
     )
 
@@ -269,7 +270,7 @@ def duplicate_problems(files: list[tuple[str, DataFile]], agenda: Agenda) -> lis
             line = file.layout.line(row_number + 2)
             row = _Row(file.text, row_number)
             same_partner = partner == first_partner
-            what = (f'The observation of "{row["indicator"]}" for {row["period"]}, {row["geography"]}'
+            what = (f'The observation of "{clip(row["indicator"])}" for {clip(row["period"])}, {clip(row["geography"])}'
                     f"{_groups_text(row, agenda)}")
             if same_partner:
                 problems.append(Problem(
@@ -318,7 +319,7 @@ def _observation_keys(tables: list[TextTable], rows_of: list[np.ndarray], key: l
 
 
 def _groups_text(row, agenda: Agenda) -> str:
-    groups = [row[dimension] for dimension in agenda.dimension_ids if row[dimension]]
+    groups = [clip(row[dimension]) for dimension in agenda.dimension_ids if row[dimension]]
     return " (" + ", ".join(groups) + ")" if groups else " (total)"
 
 
@@ -327,6 +328,8 @@ def _suggest(value: str, choices, otherwise: str) -> str:
     exact = by_folded.get(value.strip().casefold())
     if exact is not None:
         return f'Write it exactly as "{exact}" (spelling, capitals and spaces matter).'
+    if len(value) > 2 * max((len(str(choice)) for choice in choices), default=0):
+        return otherwise + "."  # no choice can be 0.75 alike, and difflib's time grows with the text's length
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
     if close:
         return f'Did you mean "{close[0]}"?'
