@@ -75,8 +75,8 @@ class Column:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def __getitem__(self, row: int) -> str:
-        return self.texts[self.codes[row]]
+    def __getitem__(self, row: int) -> str | None:
+        return self.values[int(self.codes[row])].as_py()
 
     @cached_property
     def texts(self) -> np.ndarray:
@@ -92,6 +92,7 @@ class Column:
         return self.where(np.array([question(text) for text in self.texts], dtype=dtype))
 
     def isin(self, choices: Iterable[str]) -> np.ndarray:
+        """Which rows hold one of `choices`."""
         chosen = np.flatnonzero(pc.is_in(self.values, pa.array(list(choices), pa.large_string()))
                                 .to_numpy(zero_copy_only=False))
         if len(chosen) == 1:  # the usual question (is it blank? is it suppressed?) costs a comparison a row
@@ -102,9 +103,6 @@ class Column:
 
     def equals(self, text: str) -> np.ndarray:
         return self.isin([text])
-
-    def take(self, rows: np.ndarray) -> Column:
-        return Column(self.values, self.codes[rows])
 
     def arrow(self) -> pa.Array:
         """The column as one text a row."""
@@ -147,10 +145,10 @@ class TextTable:
 
     def frame(self) -> pd.DataFrame:
         """The table as pandas text columns, the way `packages._read_table` reads a file."""
-        return pd.DataFrame({position: pd.Series(column.arrow().to_pandas(types_mapper={pa.large_string(): TEXT}.get),
-                                                 dtype=TEXT)
-                             for position, column in enumerate(self.columns)}, index=pd.RangeIndex(self.row_count)
-                            ).set_axis(list(self.names), axis=1)
+        as_text = {pa.large_string(): TEXT}.get
+        by_position = {position: column.arrow().to_pandas(types_mapper=as_text)
+                       for position, column in enumerate(self.columns)}
+        return pd.DataFrame(by_position, index=pd.RangeIndex(self.row_count)).set_axis(list(self.names), axis=1)
 
 
 @dataclass(frozen=True)
