@@ -30,7 +30,7 @@ class DataFile:
     resource: str
     path: Path
     shown_as: str  # the path people see in messages: relative to the project root
-    text: TextTable | None  # None when the file cannot be read as CSV at all
+    text: TextTable | None = field(compare=False, repr=False)  # None when the file cannot be read as CSV at all
     layout: FileLayout = field(compare=False, repr=False)
     unreadable: Problem | None = None  # why `text` is None, when it is known before frictionless runs
     # The records as pyarrow read them, when the file was read that way: the structure check reuses them.

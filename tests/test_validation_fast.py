@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -292,3 +293,21 @@ def test_the_benchmark_validates_a_generated_valid_package(tmp_path: Path):
         assert result["seconds"] > 0 and result["peak_mb"] > 0
     assert summary["speed_ratio"] > 0
     assert list(tmp_path.iterdir()) == [], "the benchmark left its temporary project behind"
+
+
+@pytest.mark.parametrize("case", ["multi-line-quoted-note-then-error", "duplicate-observation-in-one-file"])
+def test_the_later_stages_get_the_same_table_from_either_path(case: str, tmp_path: Path, monkeypatch):
+    """The build reads `DataFile.table`: pyarrow's codes must give back exactly the text pandas reads."""
+    root = tmp_path / "project"
+    shutil.copytree(AGENDA, root / "datapackages" / "common-agenda")
+    add_case_partner(root, CASES_DIR / case / "partner")
+
+    tables = {}
+    for name, threshold in {"fast": 0, "frictionless": 1 << 60}.items():
+        monkeypatch.setattr(generator.validation, "FAST_PATH_BYTES", threshold)
+        (package,) = validate_project(Project(root)).packages
+        tables[name] = [file.table for file in package.files]
+        assert (package.files[0].cells is not None) == (name == "fast")
+
+    for fast_table, pandas_table in zip(tables["fast"], tables["frictionless"]):
+        pd.testing.assert_frame_equal(fast_table, pandas_table)
