@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from generator.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda
-from generator.cells import Cells, CellsLayout, read_cells
+from generator.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda, observation_fields
+from generator.cells import Cells, CellsLayout, TextTable, read_cells
 from generator.descriptors import read_descriptor
 from generator.problems import Problem, relative
 from generator.lines import FileLayout
@@ -28,11 +30,16 @@ class DataFile:
     resource: str
     path: Path
     shown_as: str  # the path people see in messages: relative to the project root
-    table: pd.DataFrame | None  # None when the file cannot be read as CSV at all
+    text: TextTable | None = field(compare=False, repr=False)  # None when the file cannot be read as CSV at all
     layout: FileLayout = field(compare=False, repr=False)
-    unreadable: Problem | None = None  # why `table` is None, when it is known before frictionless runs
+    unreadable: Problem | None = None  # why `text` is None, when it is known before frictionless runs
     # The records as pyarrow read them, when the file was read that way: the structure check reuses them.
     cells: Cells | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def table(self) -> pd.DataFrame | None:
+        """The cells as pandas text columns, for the stages after validation; built when first asked for."""
+        return None if self.text is None else self.text.frame()
 
 
 @dataclass(frozen=True)
@@ -139,13 +146,15 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
         fast = fast_from_bytes is not None and path.stat().st_size >= fast_from_bytes
         cells = read_cells(path) if fast and _comma_separated(path) else None
         layout = CellsLayout(path, cells) if cells is not None else FileLayout(path)
-        table = cells.frame(path) if cells is not None else None
-        unreadable = None
-        if table is None:  # not read by pyarrow, or a file pandas reads by rules of its own: pandas reads it
-            table, unreadable = _read_table(path, relative(path, root), slug, layout)
+        agreed = observation_fields(agenda)
+        unreadable = _header_problem(cells.header, relative(path, root), slug) if cells is not None else None
+        text = cells.table(path) if cells is not None and unreadable is None else None
+        if text is None and unreadable is None:  # not read by pyarrow, or a file pandas reads by rules of its own
+            table, unreadable = _read_table(path, relative(path, root), slug, layout, agreed)
+            text = TextTable.of_frame(table) if table is not None else None
         if unreadable:
             problems.append(unreadable)
-        files.append(DataFile(name, path, relative(path, root), table, layout, unreadable, cells))
+        files.append(DataFile(name, path, relative(path, root), text, layout, unreadable, cells))
     return PartnerPackage(slug, folder, descriptor, tuple(files)), problems
 
 
@@ -199,17 +208,22 @@ def _schema_problem(schema: object, folder: Path, agenda: Agenda) -> str | None:
     return None
 
 
-def _read_table(path: Path, shown_as: str, partner: str,
-                layout: FileLayout) -> tuple[pd.DataFrame | None, Problem | None]:
+def _read_table(path: Path, shown_as: str, partner: str, layout: FileLayout,
+                agreed: list[str]) -> tuple[pd.DataFrame | None, Problem | None]:
     """Every cell as text, blank kept blank (no NaN guessing), so the rules see what the partner wrote.
 
-    A file that is not UTF-8, not comma-separated or has a quote that never closes is refused here with its
-    line: frictionless guesses its way around the first two and reads the third as one long cell.
+    A file that is empty, not UTF-8, not comma-separated, has columns without a name or a quote that never closes
+    is refused here with its line: frictionless describes the first and the columns without a name in its own
+    terms, guesses its way around the second and third and reads the last as one long cell.
     """
     def problem(rule: str, message: str, hint: str, line: int | None) -> tuple[None, Problem]:
         return None, Problem(rule, message, hint, shown_as, line, partner=partner)
 
     data = path.read_bytes()
+    if not data:
+        return problem("empty-file", "The file is empty: it has no header row and no observations.",
+                       f"Write the header row on line 1 ({','.join(agreed)}), then one observation a line; or "
+                       "remove the resource from datapackage.json until you have data.", None)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -229,6 +243,13 @@ def _read_table(path: Path, shown_as: str, partner: str,
         return problem("wrong-delimiter", f"The columns are separated by {separator}, not commas.",
                        "Save the file as CSV with commas (in a spreadsheet: CSV UTF-8 (comma delimited)).", 1)
     try:
+        header_cells = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        header_cells = []  # pandas and frictionless describe it
+    blank_labels = _header_problem(header_cells, shown_as, partner)
+    if blank_labels:
+        return None, blank_labels
+    try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, index_col=False, engine="c")
     except pd.errors.ParserError as error:
@@ -246,6 +267,26 @@ def _read_table(path: Path, shown_as: str, partner: str,
     # Spaces around header names are not part of them: frictionless reads "indicator, period" the same way.
     table.columns = [str(column).strip() for column in table.columns]
     return table, None
+
+
+def _header_problem(header: list[str], shown_as: str, partner: str) -> Problem | None:
+    """Columns without a name in the header row: frictionless reports two of them only as an error of its own."""
+    blank = [number for number, label in enumerate(header, start=1) if not label.strip()]
+    if not blank:
+        return None
+    trailing = blank == list(range(len(header) - len(blank) + 1, len(header) + 1))
+    if len(blank) == 1:
+        where = f"Column {blank[0]} of the header (line 1) has no name."
+    elif trailing:
+        where = (f"The header (line 1) ends with {len(blank):,} columns without a name: columns {blank[0]} to "
+                 f"{blank[-1]}.")
+    else:
+        where = ("Columns " + ", ".join(str(number) for number in blank[:10]) + (", …" if len(blank) > 10 else "")
+                 + " of the header (line 1) have no name.")
+    hint = ("Delete the commas at the end of line 1, and at the end of the other lines if they have them too: a "
+            "spreadsheet adds empty columns when cells beside the table were once used." if trailing else
+            "Give the column its agreed field name, or delete the column from every line.")
+    return Problem("blank-label", where, hint, shown_as, 1, blank[0], partner=partner)
 
 
 def _comma_separated(path: Path) -> bool:

@@ -82,16 +82,16 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
                 structure = table_problems(file.path, agenda.observation_schema, root, package.slug)
             report.extend(structure)
             broken = any(problem.rule in _STRUCTURE_RULES for problem in structure)
-            if file.table is None and not broken:
+            if file.text is None and not broken:
                 report.problems.append(Problem(
                     "unreadable-csv", "The file cannot be read as CSV with one row per line.",
                     "Open it in a text editor: every row needs as many commas as the header, and a value holding "
                     'a comma or a line break goes between double quotes ("like, this").',
                     file.shown_as, partner=package.slug,
                 ))
-            if file.table is None or broken:
+            if file.text is None or broken:
                 continue
-            missing = [name for name in observation_fields(agenda) if name not in file.table.columns]
+            missing = [name for name in observation_fields(agenda) if name not in file.text]
             if missing:
                 # frictionless can miss this when the header repeats a label or a blank line comes first.
                 report.problems.append(Problem(

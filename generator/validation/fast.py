@@ -26,7 +26,7 @@ from frictionless import FrictionlessException, Resource, Schema
 from frictionless.resources import TableResource
 from frictionless.table.row import Row, create_cell_handlers
 
-from generator.cells import Cells, CellsLayout, read_cells
+from generator.cells import Cells, CellsLayout, Column, read_cells
 from generator.problems import Problem
 from generator.validation.structure import ERROR_LIMIT, file_problems, table_problems
 
@@ -48,7 +48,7 @@ def fast_table_problems(path: Path, schema: dict, root: Path, partner: str | Non
     cells = table if table is not None else read_cells(path)
     handlers = create_cell_handlers(opened.fields)  # frictionless's own readers of each column's cells
     if (cells is None or [label.strip() for label in cells.header] != opened.labels
-            or len(handlers) != cells.rows.num_columns):
+            or len(handlers) != len(cells.columns)):
         return table_problems(path, schema, root, partner)
     errors = _errors(opened.header_errors, cells, handlers)
     return file_problems(errors, path, schema, root, partner, CellsLayout(path, cells))
@@ -103,7 +103,7 @@ def _plain(resource: TableResource) -> bool:
 def _errors(header_errors: list, cells: Cells, handlers: dict) -> list:
     """frictionless's errors for the file, in its order: the header's, then each row's, cut at ERROR_LIMIT."""
     errors = list(header_errors)
-    if cells.rows.num_rows + len(cells.odd) and len(errors) >= ERROR_LIMIT:
+    if cells.row_count + len(cells.odd) and len(errors) >= ERROR_LIMIT:
         return errors[:ERROR_LIMIT]  # frictionless checks its limit after the first row
     for number, row_cells in _rows_with_errors(cells, handlers):
         errors.extend(Row(row_cells, handlers=handlers, row_number=number).errors)
@@ -114,58 +114,52 @@ def _errors(header_errors: list, cells: Cells, handlers: dict) -> list:
 
 def _rows_with_errors(cells: Cells, handlers: dict) -> list[tuple[int, list[str]]]:
     """The first ERROR_LIMIT records frictionless finds an error in, with their cells, in file order."""
-    wanting = None
-    for position, handler in enumerate(handlers.values()):
-        bad = _bad_cells(cells.rows.column(position), handler.field, handler.reader)
-        if bad is not None:
-            wanting = bad if wanting is None else pc.or_(wanting, bad)
-    blank = _blank_rows(cells.rows, [handler.field for handler in handlers.values()])
-    if blank is not None:
-        wanting = blank if wanting is None else pc.or_(wanting, blank)
-    positions = np.flatnonzero(wanting.to_numpy()) if wanting is not None else []
-    positions = positions[:ERROR_LIMIT]
-    numbers = cells.record_numbers()[positions] if len(positions) else []
-    # One slice a row: a `take` would first join each column's chunks into a copy of the whole column.
-    found = [(int(number), list(cells.rows.slice(position, 1).to_pylist()[0].values()))
-             for number, position in zip(numbers, positions)]
+    wanting = np.zeros(cells.row_count, dtype=bool)
+    for column, handler in zip(cells.columns, handlers.values()):
+        bad = _bad_values(column, handler.field, handler.reader)
+        if bad.any():
+            wanting |= column.where(bad)
+    wanting |= _blank_rows(cells.columns, [handler.field for handler in handlers.values()])
+    positions = np.flatnonzero(wanting)[:ERROR_LIMIT]
+    numbers = cells.record_numbers()[positions]
+    found = [(int(number), cells.row(int(position))) for number, position in zip(numbers, positions)]
     found += list(cells.odd[:ERROR_LIMIT])
     return sorted(found, key=lambda record: record[0])[:ERROR_LIMIT]
 
 
-def _bad_cells(column: pa.ChunkedArray, field, reader) -> pa.ChunkedArray | None:
-    """Where frictionless finds a type or constraint error in this column, or None if nowhere.
+def _bad_values(column: Column, field, reader) -> np.ndarray:
+    """Which of the column's distinct values frictionless finds a type or constraint error in.
 
-    Each distinct value is judged once: those frictionless surely accepts by a vectorised test, the rest by
-    frictionless's own cell reader for the field.
+    Those frictionless surely accepts are picked out by a vectorised test, the rest asked of frictionless's own
+    cell reader for the field.
     """
+    values = column.values
     constraints = set(field.constraints)
-    if field.type == "any" and not constraints:
-        return None  # any text is an `any`, and nothing constrains it
     plain_string = field.type == "string" and field.format == "default" and constraints <= {"required"}
-    if plain_string and not field.required:
-        return None  # text is a string
-    values = pc.unique(column)
+    if (field.type == "any" and not constraints) or (plain_string and not field.required):
+        return np.zeros(len(values), dtype=bool)  # any text is an `any` or a string, and nothing constrains it
     if plain_string:  # only a missing value can break `required`
-        doubtful = values.filter(pc.is_in(values, pa.array(_missing_values(field), values.type)))
+        doubtful = pc.is_in(values, pa.array(_missing_values(field), values.type))
     elif field.type == "number" and not constraints - {"required"} and not _NUMBER_OPTIONS & set(field.list_defined()):
-        doubtful = values.filter(pc.invert(pc.match_substring_regex(values, PLAIN_NUMBER)))
+        doubtful = pc.invert(pc.match_substring_regex(values, PLAIN_NUMBER))
     else:
-        doubtful = values
-    bad = [value for value in doubtful.to_pylist() if reader(value)[1]]
-    return pc.is_in(column, pa.array(bad, column.type)) if bad else None
+        doubtful = pa.array(np.ones(len(values), dtype=bool))
+    bad = np.zeros(len(values), dtype=bool)
+    for position in np.flatnonzero(doubtful.to_numpy(zero_copy_only=False)):
+        bad[position] = bool(reader(values[position].as_py())[1])
+    return bad
 
 
-def _blank_rows(rows: pa.Table, fields: list) -> pa.ChunkedArray | None:
+def _blank_rows(columns: tuple[Column, ...], fields: list) -> np.ndarray:
     """Rows whose every cell is a missing value: frictionless reports each as one blank row."""
-    blank = None
-    for position, field in enumerate(fields):
+    blank = np.ones(len(columns[0]) if columns else 0, dtype=bool)
+    for column, field in zip(columns, fields):
         missing = _missing_values(field)
         if not missing:
-            return None
-        here = pc.is_in(rows.column(position), pa.array(missing, pa.large_string()))
-        blank = here if blank is None else pc.and_(blank, here)
-        if not pc.any(blank).as_py():
-            return None
+            return np.zeros_like(blank)
+        blank &= column.isin(missing)
+        if not blank.any():
+            break
     return blank
 
 

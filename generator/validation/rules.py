@@ -1,13 +1,15 @@
 """The initiative's own rules for observations, beyond types: checked on whole columns at once.
 
-Each rule finds its bad rows with pandas and only then builds messages, so a valid file costs a few
-vectorised comparisons whatever its size. A rule reports at most `MAX_PER_RULE` rows per file and then
-says how many more there are.
+A file repeats a few indicators, units, geographies, groups and periods on every row, so each rule judges each
+distinct text of a column once (`cells.Column`) and its verdict reaches the rows by their codes; only then are
+messages built, for the bad rows alone. A valid file costs a few comparisons of integer arrays whatever its size.
+A rule reports at most `MAX_PER_RULE` rows per file and then says how many more there are.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,35 +17,48 @@ import numpy as np
 import pandas as pd
 
 from generator.agenda import AGENDA_FOLDER, Agenda
+from generator.cells import TEXT, Column, TextTable
 from generator.packages import DataFile
 from generator.periods import PERIOD_PATTERN, PeriodError, is_period, parse_period
 from generator.problems import WARNING, Problem
+from generator.validation.structure import clip
 
 MAX_PER_RULE = 50
 AGENDA_FILE = f"datapackages/{AGENDA_FOLDER}/indicators.csv"
+_FINE, _INVALID, _FUTURE = 0, 1, 2  # what a period label is
+
+
+class _Row:
+    """The cells of one row, by field name, for the words of a message."""
+
+    def __init__(self, table: TextTable, position: int):
+        self.table, self.position = table, position
+
+    def __getitem__(self, name: str) -> str:
+        return self.table[name][self.position]
 
 
 @dataclass
 class _Context:
     file: DataFile
-    table: pd.DataFrame  # the file's rows that are not blank, keeping their positions in the file as the index
+    table: TextTable
     partner: str
     problems: list[Problem]
 
-    def report(self, rule: str, mask: pd.Series, column: str, message, hint) -> None:
-        """One problem per bad row: `message` and `hint` are text or functions of the row's cells."""
-        rows = self.table.index[mask.to_numpy()]
+    def report(self, rule: str, bad: np.ndarray, column: str, message, hint) -> None:
+        """One problem per bad row that is not blank: `message` and `hint` are text or functions of the row."""
+        rows = np.flatnonzero(bad & self.table.filled)
         if not len(rows):
             return
-        column_number = list(self.table.columns).index(column) + 1 if column in self.table.columns else None
-        for row in rows[:MAX_PER_RULE]:
-            cells = self.table.loc[row]
+        column_number = self.table.column_number(column)
+        for row in rows[:MAX_PER_RULE].tolist():
+            cells = _Row(self.table, row)
             self.problems.append(Problem(
                 rule,
                 message(cells) if callable(message) else message,
                 hint(cells) if callable(hint) else hint,
                 self.file.shown_as,
-                self.file.layout.line(int(row) + 2),
+                self.file.layout.line(row + 2),
                 column_number,
                 column,
                 partner=self.partner,
@@ -60,45 +75,51 @@ class _Context:
 
 def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: date | None = None) -> list[Problem]:
     """Every domain problem of one file whose structure is sound (the agreed columns are all there)."""
-    table = filled_rows(file.table)
+    table = file.text
     context = _Context(file, table, partner, [])
     indicators = agenda.indicators_by_id
-    known = table["indicator"].isin(indicators)
+    indicator = table["indicator"]
+    known = indicator.isin(indicators)
 
     context.report(
-        "unknown-indicator", ~known & (table["indicator"] != ""), "indicator",
-        lambda row: f'"{row["indicator"]}" is not a shared indicator of the common agenda.',
+        "unknown-indicator", ~known & ~indicator.equals(""), "indicator",
+        lambda row: f'"{clip(row["indicator"])}" is not a shared indicator of the common agenda.',
         lambda row: _suggest(row["indicator"], indicators, f"Use an indicator id from {AGENDA_FILE}")
         + " A new indicator must be agreed with the backbone and added to the agenda first.",
     )
 
-    expected_unit = table["indicator"].map({key: indicator.unit for key, indicator in indicators.items()})
+    unit = table["unit"]
+    unit_code = {text: code for code, text in enumerate(unit.texts)}
+    # Each row's indicator's unit, as a code of the unit column (-1 where no row has written that unit).
+    expected_unit = indicator.each(
+        lambda key: unit_code.get(indicators[key].unit, -1) if key in indicators else -1, dtype=np.int64)
     context.report(
-        "wrong-unit", known & (table["unit"] != expected_unit) & (table["unit"] != ""), "unit",
-        lambda row: f'The unit "{row["unit"]}" is not the unit of "{row["indicator"]}".',
+        "wrong-unit", known & (unit.codes != expected_unit) & ~unit.equals(""), "unit",
+        lambda row: f'The unit "{clip(row["unit"])}" is not the unit of "{clip(row["indicator"])}".',
         lambda row: f'Write "{indicators[row["indicator"]].unit}": every value of this indicator is in that '
         "unit (convert the value if yours was measured differently).",
     )
 
+    geography = table["geography"]
     context.report(
-        "unknown-geography", ~table["geography"].isin(agenda.geographies) & (table["geography"] != ""), "geography",
-        lambda row: f'"{row["geography"]}" is not a geography of the common agenda.',
+        "unknown-geography", ~geography.isin(agenda.geographies) & ~geography.equals(""), "geography",
+        lambda row: f'"{clip(row["geography"])}" is not a geography of the common agenda.',
         lambda row: _suggest(row["geography"], agenda.geographies,
                              f"Use a geography id from datapackages/{AGENDA_FOLDER}/geographies.csv"),
     )
 
     for dimension in agenda.dimensions:
         column = table[dimension.id]
-        given = column != ""
+        given = ~column.equals("")
         allowed_for = [key for key, indicator in indicators.items() if dimension.id in indicator.dimensions]
         context.report(
-            "dimension-not-allowed", given & known & ~table["indicator"].isin(allowed_for), dimension.id,
-            lambda row, dimension=dimension: f'"{row["indicator"]}" is not broken down by {dimension.label.lower()}.',
+            "dimension-not-allowed", given & known & ~indicator.isin(allowed_for), dimension.id,
+            lambda row, dimension=dimension: f'"{clip(row["indicator"])}" is not broken down by {dimension.label.lower()}.',
             lambda row: _allowed_dimensions(indicators[row["indicator"]], agenda),
         )
         context.report(
             "unknown-group", given & ~column.isin(dimension.groups), dimension.id,
-            lambda row, dimension=dimension: f'"{row[dimension.id]}" is not one of the agreed groups of '
+            lambda row, dimension=dimension: f'"{clip(row[dimension.id])}" is not one of the agreed groups of '
             f"{dimension.label.lower()}.",
             lambda row, dimension=dimension: _suggest(
                 row[dimension.id], dimension.groups,
@@ -106,32 +127,42 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
             ),
         )
 
-    well_formed = table["period"].str.fullmatch(PERIOD_PATTERN)
-    labels = table.loc[well_formed, "period"].unique()
-    unparsable = {label for label in labels if not is_period(label)}
-    if unparsable:
-        context.report(
-            "invalid-period", table["period"].isin(unparsable), "period",
-            lambda row: _period_error(row["period"]),
-            "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
-        )
     this_year = (today or date.today()).year
-    future = {label for label in labels if label not in unparsable and parse_period(label).start_year > this_year}
-    if future:
-        context.report(
-            "future-period", table["period"].isin(future), "period",
-            lambda row: f'The period {row["period"]} has not begun yet.',
-            "Check the year: an observation describes a period that has started. Targets belong in the agenda.",
-        )
+    period = table["period"].each(lambda label: _judge_period(label, this_year), dtype=np.int8)
+    context.report(
+        "invalid-period", period == _INVALID, "period",
+        lambda row: _period_error(row["period"]),
+        "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
+    )
+    context.report(
+        "future-period", period == _FUTURE, "period",
+        lambda row: f'The period {clip(row["period"])} has not begun yet.',
+        "Check the year: an observation describes a period that has started. Targets belong in the agenda.",
+    )
 
     _value_rules(context, table, known, indicators, agenda)
     _provisional_warning(context, table)
     return context.problems
 
 
-def _provisional_warning(context: _Context, table: pd.DataFrame) -> None:
+def _judge_period(label: str | None, this_year: int) -> int:
+    """Whether a label shaped like a period is none, or one that has not begun; other labels are frictionless's."""
+    if label is None or not re.fullmatch(PERIOD_PATTERN, label):
+        return _FINE
+    if not is_period(label):
+        return _INVALID
+    return _FUTURE if parse_period(label).start_year > this_year else _FINE
+
+
+def _numbers(column: Column) -> np.ndarray:
+    """Each distinct text of the column read as pandas reads a number; NaN where it is none."""
+    numbers = pd.to_numeric(pd.Series(column.texts, dtype=TEXT), errors="coerce")
+    return numbers.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _provisional_warning(context: _Context, table: TextTable) -> None:
     """Provisional values are published, marked as such: one warning a file says so, not one a row."""
-    provisional = table.index[(table["status"] == "provisional").to_numpy()]
+    provisional = np.flatnonzero(table["status"].equals("provisional") & table.filled)
     if len(provisional):
         context.problems.append(Problem(
             "provisional-values",
@@ -139,17 +170,17 @@ def _provisional_warning(context: _Context, table: pd.DataFrame) -> None:
             "Nothing to fix now. When the final figures come, replace the values and clear their status.",
             context.file.shown_as,
             context.file.layout.line(int(provisional[0]) + 2),
-            list(table.columns).index("status") + 1,
+            table.column_number("status"),
             "status",
             severity=WARNING,
             partner=context.partner,
         ))
 
 
-def _value_rules(context: _Context, table: pd.DataFrame, known: pd.Series, indicators, agenda: Agenda) -> None:
-    value = pd.to_numeric(table["value"], errors="coerce")
-    blank = table["value"] == ""
-    suppressed = table["status"] == "suppressed"
+def _value_rules(context: _Context, table: TextTable, known: np.ndarray, indicators, agenda: Agenda) -> None:
+    written, indicator = table["value"], table["indicator"]
+    blank = written.equals("")
+    suppressed = table["status"].equals("suppressed")
     context.report(
         "missing-value", blank & ~suppressed, "value",
         "The value is blank and the status does not say why.",
@@ -157,16 +188,21 @@ def _value_rules(context: _Context, table: pd.DataFrame, known: pd.Series, indic
     )
     context.report(
         "suppressed-with-value", ~blank & suppressed, "value",
-        lambda row: f'The value {row["value"]} is marked suppressed, so it would be published by mistake.',
+        lambda row: f'The value {clip(row["value"])} is marked suppressed, so it would be published by mistake.',
         "Delete the value if it must be withheld, or clear the status if it may be published.",
     )
 
-    units = table["indicator"].map({key: indicator.unit for key, indicator in indicators.items()})
-    minimum = units.map({key: unit.minimum for key, unit in agenda.units.items()}).astype(float)
-    maximum = units.map({key: unit.maximum for key, unit in agenda.units.items()}).astype(float)
-    whole = units.map({key: unit.integer for key, unit in agenda.units.items()}).fillna(False).astype(bool)
-    too_low = known & (value < minimum)
-    too_high = known & (value > maximum)
+    # Numbers are read once for each distinct text, and judged for each unit: only answers reach the rows, so a
+    # million rows cost a few arrays of a byte a row rather than of a number a row.
+    number = _numbers(written)
+    out_of_range = np.zeros(table.row_count, dtype=bool)
+    for unit_id, unit in agenda.units.items():
+        with np.errstate(invalid="ignore"):
+            outside = ((number < unit.minimum) if unit.minimum is not None else np.zeros(len(number), dtype=bool)) | (
+                (number > unit.maximum) if unit.maximum is not None else False)
+        if outside.any():
+            measured_in = indicator.isin([key for key, one in indicators.items() if one.unit == unit_id])
+            out_of_range |= measured_in & written.where(outside)
 
     def unit_range(row) -> str:
         unit = agenda.units[indicators[row["indicator"]].unit]
@@ -176,61 +212,84 @@ def _value_rules(context: _Context, table: pd.DataFrame, known: pd.Series, indic
         return f"A value in {unit.label.lower()} is {span}"
 
     context.report(
-        "value-out-of-range", too_low | too_high, "value",
-        lambda row: f'The value {row["value"]} is outside the range of its unit.',
+        "value-out-of-range", known & out_of_range, "value",
+        lambda row: f'The value {clip(row["value"])} is outside the range of its unit.',
         lambda row: unit_range(row) + ": check the value (a percent is written 45.2, not 0.452).",
     )
+    # 2001.0 is a whole value but not a count as written: a count has no decimal point or exponent.
+    with np.errstate(invalid="ignore"):
+        not_whole = ~np.isnan(number) & ((number % 1 != 0) | np.array(
+            [text is not None and re.search("[.eE]", text) is not None for text in written.texts], dtype=bool))
+    counts = [key for key, one in indicators.items() if one.unit in agenda.units and agenda.units[one.unit].integer]
     context.report(
-        # 2001.0 is a whole value but not a count as written: a count has no decimal point or exponent.
-        "not-a-whole-number", known & whole & value.notna() & ((value % 1 != 0) | table["value"].str.contains(
-            r"[.eE]", regex=True).fillna(False).astype(bool)), "value",
-        lambda row: f'The value {row["value"]} is not a whole number, and "{row["indicator"]}" counts things.',
+        "not-a-whole-number", known & indicator.isin(counts) & written.where(not_whole), "value",
+        lambda row: f'The value {clip(row["value"])} is not a whole number, and "{clip(row["indicator"])}" counts things.',
         "Write the count as a whole number, without decimals.",
     )
-    lower = pd.to_numeric(table["lower_bound"], errors="coerce")
-    upper = pd.to_numeric(table["upper_bound"], errors="coerce")
     context.report(
-        "bounds-around-value", (lower > value) | (upper < value) | (lower > upper), "lower_bound",
-        lambda row: f'The interval {row["lower_bound"]} to {row["upper_bound"]} does not contain the value '
-        f'{row["value"]}.',
+        "bounds-around-value", _outside_bounds(table, number), "lower_bound",
+        lambda row: f'The interval {clip(row["lower_bound"])} to {clip(row["upper_bound"])} does not contain the value '
+        f'{clip(row["value"])}.',
         "Check the bounds: the lower bound comes first and the value lies between them.",
     )
 
 
-def filled_rows(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows that are not entirely blank: a blank row is reported once, by frictionless, as blank-row."""
-    return table[(table != "").any(axis=1)]
+def _outside_bounds(table: TextTable, value_number: np.ndarray) -> np.ndarray:
+    """Rows whose lower bound is above the value or the upper bound, or whose upper bound is below the value.
+
+    Only the rows that give a bound are compared: a number a row is kept for those alone.
+    """
+    value, lower, upper = table["value"], table["lower_bound"], table["upper_bound"]
+    lower_number, upper_number = _numbers(lower), _numbers(upper)
+    bounded = np.flatnonzero(lower.where(~np.isnan(lower_number)) | upper.where(~np.isnan(upper_number)))
+    low, high = lower_number[lower.codes[bounded]], upper_number[upper.codes[bounded]]
+    given = value_number[value.codes[bounded]]
+    outside = np.zeros(table.row_count, dtype=bool)
+    outside[bounded] = (low > given) | (high < given) | (low > high)
+    return outside
 
 
 def duplicate_problems(files: list[tuple[str, DataFile]], agenda: Agenda) -> list[Problem]:
     """Observations that share their key, within one file or across partners; each names the first place."""
     key = ["indicator", "period", "geography", *agenda.dimension_ids]
-    frames = []
-    for number, (partner, file) in enumerate(files):
-        rows = filled_rows(file.table)
-        frame = rows[key].copy()
-        frame["_file"] = number
-        frame["_row"] = rows.index.to_numpy()
-        frames.append(frame)
-    if not frames:
+    if not files:
         return []
-    everything = pd.concat(frames, ignore_index=True)
-    repeated = everything[everything.duplicated(key, keep=False)]
+    rows_of = [np.flatnonzero(file.text.filled) for _, file in files]
+    keys = _observation_keys([file.text for _, file in files], rows_of, key)
+    ordered = np.sort(keys)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return []  # the usual case, found with little memory: a hash table of a million keys is larger
+    del ordered
+    repeated = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy())
+    # The groups of rows that share a key, in the order of their first rows; in each, its rows in file order.
+    group, _ = pd.factorize(keys[repeated])
+    in_groups = repeated[np.argsort(group, kind="stable")].tolist()
+    ends = np.cumsum(np.bincount(group)).tolist()
+    file_starts = np.cumsum([0] + [len(rows) for rows in rows_of])
+
+    def place(position: int) -> tuple[int, int]:
+        """The file (by number) and the row in it of a position among all files' kept rows."""
+        number = int(np.searchsorted(file_starts, position, side="right")) - 1
+        return number, int(rows_of[number][position - file_starts[number]])
+
     problems: list[Problem] = []
     per_file: dict[int, int] = {}
-    for _, group in repeated.groupby(key, sort=False):
-        first = group.iloc[0]
-        first_partner, first_file = files[int(first["_file"])]
-        first_line = first_file.layout.line(int(first["_row"]) + 2)
-        for _, again in group.iloc[1:].iterrows():
-            partner, file = files[int(again["_file"])]
-            per_file[int(again["_file"])] = per_file.get(int(again["_file"]), 0) + 1
-            if per_file[int(again["_file"])] > MAX_PER_RULE:
+    for start, end in zip([0, *ends[:-1]], ends):
+        first, *others = in_groups[start:end]
+        first_number, first_row = place(first)
+        first_partner, first_file = files[first_number]
+        first_line = first_file.layout.line(first_row + 2)
+        for again in others:
+            number, row_number = place(again)
+            partner, file = files[number]
+            per_file[number] = per_file.get(number, 0) + 1
+            if per_file[number] > MAX_PER_RULE:
                 continue
+            line = file.layout.line(row_number + 2)
+            row = _Row(file.text, row_number)
             same_partner = partner == first_partner
-            line = file.layout.line(int(again["_row"]) + 2)
-            what = (f'The observation of "{again["indicator"]}" for {again["period"]}, {again["geography"]}'
-                    f"{_groups_text(again, agenda)}")
+            what = (f'The observation of "{clip(row["indicator"])}" for {clip(row["period"])}, {clip(row["geography"])}'
+                    f"{_groups_text(row, agenda)}")
             if same_partner:
                 problems.append(Problem(
                     "duplicate-observation", f"{what} is already given at {first_file.shown_as}:{first_line}.",
@@ -251,8 +310,34 @@ def duplicate_problems(files: list[tuple[str, DataFile]], agenda: Agenda) -> lis
     return problems
 
 
+def _observation_keys(tables: list[TextTable], rows_of: list[np.ndarray], key: list[str]) -> np.ndarray:
+    """One integer for each kept row of every table, equal where the rows' texts in the `key` fields are equal.
+
+    Each field's distinct texts are numbered across all tables, and the numbers of the fields are combined as the
+    digits of one number, renumbered densely whenever the next field's digit would not fit.
+    """
+    combined = np.zeros(sum(len(rows) for rows in rows_of), dtype=np.int64)
+    starts = np.cumsum([0] + [len(rows) for rows in rows_of])
+    span = 1  # combined < span
+    for name in key:
+        columns = [table[name] for table in tables]
+        numbered, texts = pd.factorize(pd.Series(np.concatenate([column.texts for column in columns]), dtype=object),
+                                       use_na_sentinel=False)
+        base = max(len(texts), 1)
+        if span * base >= 2 ** 62:
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            span = int(combined.max()) + 1 if len(combined) else 1
+        at = 0
+        for column, rows, start, end in zip(columns, rows_of, starts[:-1], starts[1:]):
+            combined[start:end] *= base
+            combined[start:end] += numbered[at: at + len(column.values)][column.codes[rows]]
+            at += len(column.values)
+        span *= base
+    return combined
+
+
 def _groups_text(row, agenda: Agenda) -> str:
-    groups = [row[dimension] for dimension in agenda.dimension_ids if row[dimension]]
+    groups = [clip(row[dimension]) for dimension in agenda.dimension_ids if row[dimension]]
     return " (" + ", ".join(groups) + ")" if groups else " (total)"
 
 
@@ -261,6 +346,8 @@ def _suggest(value: str, choices, otherwise: str) -> str:
     exact = by_folded.get(value.strip().casefold())
     if exact is not None:
         return f'Write it exactly as "{exact}" (spelling, capitals and spaces matter).'
+    if len(value) > 2 * max((len(str(choice)) for choice in choices), default=0):
+        return otherwise + "."  # no choice can be 0.75 alike, and difflib's time grows with the text's length
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
     if close:
         return f'Did you mean "{close[0]}"?'

@@ -11,6 +11,8 @@ from generator.problems import Problem, relative
 
 # frictionless stops counting at this many errors a file; a partner fixes the first ones first anyway.
 ERROR_LIMIT = 1000
+# A message quotes at most this many characters of a cell or a label, so that a huge one cannot flood the report.
+QUOTE_LIMIT = 80
 
 _TYPE_HINTS = {
     "number": "Write a plain number with a dot for decimals and no thousands separator, % sign or text "
@@ -99,12 +101,19 @@ def _table_problem(error, layout: FileLayout, file: str, partner: str | None, fi
     )
 
 
+def clip(text: object) -> str:
+    """Text as a message quotes it: its first QUOTE_LIMIT characters, and "…" when there were more."""
+    text = str(text)
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
+
+
 def _words(rule: str, details: dict, fields: dict) -> tuple[str, str]:
     """The message and the hint, in the partner's terms: no record numbers, patterns or Python lists."""
-    name = details.get("fieldName") or details.get("label") or ""
-    cell = details.get("cell")
+    field_name = details.get("fieldName") or details.get("label") or ""
+    name = clip(field_name)
+    cell = clip(details.get("cell"))
     note = details.get("note") or ""
-    field = fields.get(name, {})
+    field = fields.get(field_name, {})
     agreed = ", ".join(fields) if fields else ""
     if rule == "type-error":
         kind = field.get("type") or (note.split('"')[1].split("/")[0] if '"' in note else "value")
@@ -118,7 +127,7 @@ def _words(rule: str, details: dict, fields: dict) -> tuple[str, str]:
             allowed = ", ".join(constraints["enum"])
             return (f'"{cell}" is not an allowed value of column "{name}".',
                     f"Use exactly one of: {allowed}; or leave the cell blank.")
-        if "pattern" in note and name.endswith("period"):
+        if "pattern" in note and field_name.endswith("period"):
             return (f'"{cell}" in column "{name}" is not a period.',
                     "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).")
         return f'"{cell}" in column "{name}" breaks the rule {note}.', "Correct the value so that it meets the rule."
