@@ -5,7 +5,8 @@ internally, so threads do not help), hence two things:
 
 - images are kept in a content-addressed cache (`build/cache/images/`), keyed by the spec's JSON, vl-convert's
   version and the generator's version: a rebuild renders only the charts whose spec changed;
-- what is not in the cache is rendered in worker processes, one per core.
+- what is not in the cache can be rendered in worker processes (`workers`; see WORKERS_VARIABLE for why the
+  default is one).
 """
 
 from __future__ import annotations
@@ -22,11 +23,17 @@ import vl_convert
 
 from generator import __version__
 from generator.charts import VEGA_LITE_VERSION
+from generator.render_worker import render_one
 
 # Below this many charts to render, starting worker processes (each imports vl-convert and starts its JavaScript
 # runtime, about a second) costs more than it saves.
 PARALLEL_FROM = 24
 IMAGE_FORMATS = ("svg", "png")
+# One process by default: measured on the 2-core benchmark machine, two vl-convert processes each drew a chart in
+# about 360 ms where one process alone took 80 to 140 ms (vl-convert's own threads already use the second core),
+# so 60 charts took 11 to 23 s in two processes and 6 to 10 s in one. Set this to the number of processes to try
+# more on a larger machine.
+WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ def render_images(specs: dict[str, dict], png: set[str] | frozenset[str] = froze
                   workers: int | None = None) -> Images:
     """SVG for each spec by the same key, and PNG too for the keys in `png`; from `cache` when there.
 
-    `workers` defaults to the machine's cores; a cache of None renders everything.
+    `workers` defaults to $INDICATORS_RENDER_WORKERS, else 1; a cache of None renders everything.
     """
     keys = {key: spec_key(spec) for key, spec in specs.items()}
     svgs: dict[str, bytes] = {}
@@ -62,7 +69,7 @@ def render_images(specs: dict[str, dict], png: set[str] | frozenset[str] = froze
         svgs[key], png_bytes = stored
         if key in png:
             pngs[key] = png_bytes
-    jobs = [(json.dumps(specs[key], separators=(",", ":")), key in png) for key in missing]
+    jobs = [(json.dumps(specs[key], separators=(",", ":")), VEGA_LITE_VERSION, key in png) for key in missing]
     for key, (svg, png_bytes) in zip(missing, _render_all(jobs, workers)):
         svgs[key] = svg
         if png_bytes is not None:
@@ -88,8 +95,8 @@ def spec_key(spec: dict) -> str:
     return digest.hexdigest()
 
 
-def _render_all(jobs: list[tuple[str, bool]], workers: int | None) -> list[tuple[bytes, bytes | None]]:
-    workers = workers or os.cpu_count() or 1
+def _render_all(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[tuple[bytes, bytes | None]]:
+    workers = workers or int(os.environ.get(WORKERS_VARIABLE) or 1)
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         return [render_one(job) for job in jobs]
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
@@ -98,14 +105,6 @@ def _render_all(jobs: list[tuple[str, bool]], workers: int | None) -> list[tuple
     chunk = max(1, min(32, len(jobs) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return list(pool.map(render_one, jobs, chunksize=chunk))
-
-
-def render_one(job: tuple[str, bool]) -> tuple[bytes, bytes | None]:
-    """One spec (as JSON) → its SVG, and its PNG when asked; PNG from the SVG, which costs a third of drawing
-    the spec again."""
-    spec, with_png = job
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
-    return svg.encode("utf-8"), (bytes(vl_convert.svg_to_png(svg)) if with_png else None)
 
 
 def _paths(cache: Path, key: str) -> dict[str, Path]:
