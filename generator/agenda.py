@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from frictionless import Package
@@ -104,11 +105,12 @@ class Agenda:
     def indicator(self, indicator_id: str) -> Indicator:
         return self.indicators_by_id[indicator_id]
 
-    @property
+    # Cached: pages and charts look indicators up by id thousands of times on a national agenda.
+    @cached_property
     def indicators_by_id(self) -> dict[str, Indicator]:
         return {indicator.id: indicator for indicator in self.indicators}
 
-    @property
+    @cached_property
     def dimensions_by_id(self) -> dict[str, Dimension]:
         return {dimension.id: dimension for dimension in self.dimensions}
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from generator import charts as charting, images
+from generator import buildcache, charts as charting, images
 from generator.downloads import OTHER_DOWNLOADS, build_downloads, sha256
 from generator.observations import observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
@@ -35,6 +35,9 @@ class BuildResult:
     report: Report
     site_dir: Path | None = None  # None when the data were invalid and nothing was published
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # Per cache ("site": the whole build, "charts": chart images), how many items were reused and how many made.
+    cache_hits: dict[str, int] = field(default_factory=dict)
+    cache_misses: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -45,9 +48,16 @@ def validate(project: Project, paths: list[Path] | None = None) -> Validated:
     return validate_project(project, paths)
 
 
+STAGES = ("load", "validate", "compute", "charts", "pages", "mkdocs")
+
+
 def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | None = None,
-          progress: Progress | None = None) -> BuildResult:
-    """Validate, compute, chart, write pages and downloads, run MkDocs. Invalid data publish nothing."""
+          progress: Progress | None = None, cache: bool = True) -> BuildResult:
+    """Validate, compute, chart, write pages and downloads, run MkDocs. Invalid data publish nothing.
+
+    With `cache`, a build whose inputs (packages, site_src, mkdocs.yml, the generator itself) and outputs are as
+    the last build left them does nothing, and chart images whose spec is unchanged come from `build/cache`.
+    """
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -57,6 +67,17 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         now = time.perf_counter()
         timings[stage] = now - clock
         clock = now
+
+    target = (site_dir or project.default_site_dir).resolve()
+    docs = (docs_dir or project.build_folder / "docs").resolve()
+    cache_folder = project.build_folder / "cache"
+    say("Reading the inputs")
+    inputs = buildcache.input_fingerprint(project, target, docs)
+    previous = buildcache.last_build(cache_folder, inputs, [target, docs]) if cache else None
+    done("load")
+    if previous is not None:
+        timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
+        return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
 
     say("Validating packages")
     validated = validate_project(project)
@@ -71,22 +92,12 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("compute")
 
     say("Drawing charts")
-    by_indicator = {key: rows for key, rows in observations.groupby("indicator", sort=False)}
-    charts = {}
-    specs = {}
-    for indicator in agenda.indicators:
-        rows = by_indicator.get(indicator.id)
-        if rows is None:
-            continue
-        charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
-        for chart in charts[indicator.id]:
-            specs[f"indicators/{indicator.id}/{chart.name}.svg"] = chart.static_spec
-        headline = rows[(rows["geography"] == agenda.area) & (rows[list(agenda.dimension_ids)] == "").all(axis=1)]
-        if headline["value"].notna().sum() >= 2:
-            specs[f"indicators/{indicator.id}/sparkline.svg"] = charting.sparkline_spec(indicator, headline)
-    svgs = images.render_svgs(specs)
+    charts, specs = _chart_specs(observations, trends, agenda)
+    pictures = images.render_images(
+        specs, png={key for key in specs if not key.endswith("/sparkline")},
+        cache=cache_folder if cache else None)
     assets = {
-        "assets/javascripts/vega.js": images.javascript_bundle(project.build_folder / "cache").encode("utf-8"),
+        "assets/javascripts/vega.js": images.javascript_bundle(cache_folder).encode("utf-8"),
     }
     done("charts")
 
@@ -100,25 +111,45 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         scoreboard=scoreboard(trends, [indicator.id for indicator in agenda.indicators]),
         goal_scoreboards=scoreboards_by_goal(trends, agenda),
         charts=charts,
-        sparklines={path.split("/")[1] for path in svgs if path.endswith("sparkline.svg")},
+        sparklines={key.split("/")[1] for key in pictures.svgs if key.endswith("/sparkline")},
         downloads=_download_list(downloads, observations),
         narratives=read_narratives(project.site_src),
         updates=collect_updates(project.root, agenda, packages),
         report=validated.report,
     )
     pages = render_pages(content)
-    files = {**{f"data/{path}": data for path, data in downloads.items()},
-             **{path: svg.encode("utf-8") for path, svg in svgs.items()}, **assets}
-    docs = docs_dir or project.build_folder / "docs"
+    files = {**{f"data/{path}": data for path, data in downloads.items()}, **pictures.files(), **assets}
+    del downloads
     write_docs(docs, project.site_src, pages, files)
+    del files, pages
     done("pages")
 
     say("Building the site with MkDocs")
-    target = site_dir or project.default_site_dir
     nav = navigation(content, hand_written_pages(project.site_src))
     build_site(project, docs, target, nav, _data_time(packages, agenda))
+    if cache:
+        buildcache.remember_build(cache_folder, inputs, [target, docs], validated.report)
     done("mkdocs")
-    return BuildResult(validated.report, target, timings)
+    return BuildResult(validated.report, target, timings, {"site": 0, "charts": pictures.hits},
+                       {"site": 1 if cache else 0, "charts": pictures.misses})
+
+
+def _chart_specs(observations: pd.DataFrame, trends, agenda) -> tuple[dict[str, list], dict[str, dict]]:
+    """Each indicator's charts, and the static spec of every chart and sparkline by its image key."""
+    charts = {}
+    specs = {}
+    for indicator_id, rows in observations.groupby("indicator", sort=False, observed=True):
+        indicator = agenda.indicators_by_id.get(indicator_id)
+        if indicator is None:
+            continue
+        charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
+        for chart in charts[indicator.id]:
+            specs[f"indicators/{indicator.id}/{chart.name}"] = chart.static_spec
+        used = list(trends.dimensions_used.get(indicator.id, ()))
+        headline = rows[(rows["geography"] == agenda.area) & (rows[used] == "").all(axis=1)]
+        if headline["value"].notna().sum() >= 2:
+            specs[f"indicators/{indicator.id}/sparkline"] = charting.sparkline_spec(indicator, headline)
+    return charts, specs
 
 
 def _download_list(downloads: dict[str, bytes], observations: pd.DataFrame) -> list[Download]:

@@ -66,8 +66,10 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
     """The headline chart, then one chart by geography and one per dimension that has data."""
     if rows.empty:
         return []
-    dimensions = agenda.dimension_ids
-    totals = rows[(rows[list(dimensions)] == "").all(axis=1)]
+    # Only the dimensions this indicator has: the others are blank in every row, and a national agenda has
+    # hundreds of them, which made every comparison below hundreds of columns wide.
+    dimensions = [dimension for dimension in agenda.dimension_ids if (rows[dimension] != "").any()]
+    totals = rows[(rows[dimensions] == "").all(axis=1)]
     domain = _period_domain(rows["period"])
     charts = []
     headline_rows = totals[totals["geography"] == agenda.area]
@@ -82,7 +84,7 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
         trends = {agenda.geographies[trend.geography].name: trend for trend in series if not trend.groups}
         charts.append(_groups_chart(indicator, named, "geography", "By geography", "Geography", trends, domain,
                                     agenda))
-    for dimension in agenda.dimensions:
+    for dimension in (agenda.dimensions_by_id[dimension] for dimension in dimensions):
         others = [other for other in dimensions if other != dimension.id]
         broken_down = rows[(rows[dimension.id] != "") & (rows["geography"] == agenda.area)
                            & (rows[others] == "").all(axis=1)]

@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     project = Project(Path(arguments.project).resolve())
-    if arguments.run is not _import and not project.agenda_folder.is_dir():
+    # import writes an agenda and the benchmarks write their own projects: the others need one to exist.
+    if arguments.run not in (_import, _bench_build, _bench_validation) and not project.agenda_folder.is_dir():
         print(f"indicators: no common agenda at {project.agenda_folder}; run this in the project's folder "
               "or pass --project DIR.", file=sys.stderr)
         return EXIT_USAGE
@@ -75,8 +76,26 @@ def _parser() -> argparse.ArgumentParser:
     open_sdg.add_argument("--report", type=Path, metavar="FILE", help="write every reported row to FILE (CSV)")
     open_sdg.set_defaults(run=_import)
 
-    bench = verbs.add_parser("bench", help="benchmarks")
-    benchmarks = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=True)
+    bench = verbs.add_parser("bench", help="benchmarks: the whole build at three scales, or `bench validation`",
+                             description="Time each stage of the build (load, validate, compute, charts, pages, "
+                                         "MkDocs) and its peak memory, each build in a fresh process, at three "
+                                         "scales: the example, the UK's Open SDG data, a generated initiative; "
+                                         "then a rebuild with nothing changed, and the ratio of each stage's "
+                                         "time when the number of indicators doubles.")
+    bench.add_argument("--scales", default="example,uk,generated", metavar="LIST",
+                       help="comma-separated, of example, uk, generated (default: all three)")
+    bench.add_argument("--indicators", type=int, default=2000, help="indicators of the generated initiative")
+    bench.add_argument("--observations", type=int, default=5_000_000,
+                       help="observations of the generated initiative (default 5,000,000)")
+    bench.add_argument("--doubling", type=int, default=100, metavar="N",
+                       help="also build generated initiatives of N and 2N indicators and print each stage's ratio "
+                            "(default 100; 0 to skip)")
+    bench.add_argument("--uk-source", type=Path, default=None, metavar="DIR",
+                       help="the UK's Open SDG data (default /work/shared/real-data/uk-sdg)")
+    bench.add_argument("--work", type=Path, metavar="DIR", help="folder for the temporary projects")
+    bench.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
+    bench.set_defaults(run=_bench_build)
+    benchmarks = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=False)
     validation = benchmarks.add_parser("validation", help="our validator against frictionless on a generated package")
     validation.add_argument("--rows", type=int, default=1_000_000, help="observations to generate (default 1,000,000)")
     validation.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
@@ -168,6 +187,24 @@ def _import(project: Project, arguments) -> int:
     report = validate_project(project).report
     sys.stdout.write(render.as_text(report))
     return EXIT_OK if result.balanced and report.valid else EXIT_INVALID
+
+
+def _bench_build(project: Project, arguments) -> int:
+    import json
+
+    from generator.benchmarks.build import SCALES, UK_SOURCE, build_benchmark
+
+    scales = tuple(scale.strip() for scale in arguments.scales.split(",") if scale.strip())
+    unknown = sorted(set(scales) - set(SCALES))
+    if unknown or arguments.indicators < 1 or arguments.observations < 1 or arguments.doubling < 0:
+        print(f"indicators bench: --scales takes {', '.join(SCALES)}; --indicators and --observations are "
+              "positive, --doubling zero or more.", file=sys.stderr)
+        return EXIT_USAGE
+    summary = build_benchmark(scales, arguments.indicators, arguments.observations, arguments.doubling or None,
+                              arguments.uk_source or UK_SOURCE, arguments.work)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return EXIT_OK
 
 
 def _bench_validation(project: Project, arguments) -> int:

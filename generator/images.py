@@ -1,23 +1,140 @@
-"""Chart images: static SVG for every chart spec, and the Vega JavaScript the site serves itself."""
+"""Chart images: static SVG (and PNG for download) for every chart spec, and the Vega JavaScript the site serves.
+
+Rendering is most of a build's time (tens of milliseconds a chart in vl-convert, which serialises its calls
+internally, so threads do not help), hence two things:
+
+- images are kept in a content-addressed cache (`build/cache/images/`), keyed by the spec's JSON, vl-convert's
+  version and the generator's version: a rebuild renders only the charts whose spec changed;
+- what is not in the cache can be rendered in worker processes (`workers`; see WORKERS_VARIABLE for why the
+  default is one).
+"""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import hashlib
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import vl_convert
 
+from generator import __version__
 from generator.charts import VEGA_LITE_VERSION
+from generator.render_worker import render_one
+
+# Below this many charts to render, starting worker processes (each imports vl-convert and starts its JavaScript
+# runtime, about a second) costs more than it saves.
+PARALLEL_FROM = 24
+IMAGE_FORMATS = ("svg", "png")
+# One process by default: measured on the 2-core benchmark machine, two vl-convert processes each drew a chart in
+# about 360 ms where one process alone took 80 to 140 ms (vl-convert's own threads already use the second core),
+# so 60 charts took 11 to 23 s in two processes and 6 to 10 s in one. Set this to the number of processes to try
+# more on a larger machine.
+WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
 
 
-def render_svgs(specs: dict[str, dict], workers: int = 2) -> dict[str, str]:
-    """Static SVG for each spec, by the same key; vl-convert runs outside the GIL, so threads use every core."""
-    def render(item):
-        key, spec = item
-        return key, vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+@dataclass(frozen=True)
+class Images:
+    """The images of one build by chart key (`indicators/<id>/<name>`), and how many came from the cache."""
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(render, sorted(specs.items())))
+    svgs: dict[str, bytes]
+    pngs: dict[str, bytes]
+    hits: int  # charts whose images were in the cache
+    misses: int  # charts rendered by this build
+
+    def files(self) -> dict[str, bytes]:
+        """Path in the docs folder → bytes: `<key>.svg` for every chart, `<key>.png` for those given PNG."""
+        return {**{f"{key}.svg": data for key, data in self.svgs.items()},
+                **{f"{key}.png": data for key, data in self.pngs.items()}}
+
+
+def render_images(specs: dict[str, dict], png: set[str] | frozenset[str] = frozenset(), cache: Path | None = None,
+                  workers: int | None = None) -> Images:
+    """SVG for each spec by the same key, and PNG too for the keys in `png`; from `cache` when there.
+
+    `workers` defaults to $INDICATORS_RENDER_WORKERS, else 1; a cache of None renders everything.
+    """
+    keys = {key: spec_key(spec) for key, spec in specs.items()}
+    svgs: dict[str, bytes] = {}
+    pngs: dict[str, bytes] = {}
+    missing = []
+    for key in sorted(specs):
+        stored = _cached(cache, keys[key], key in png)
+        if stored is None:
+            missing.append(key)
+            continue
+        svgs[key], png_bytes = stored
+        if key in png:
+            pngs[key] = png_bytes
+    jobs = [(json.dumps(specs[key], separators=(",", ":")), VEGA_LITE_VERSION, key in png) for key in missing]
+    for key, (svg, png_bytes) in zip(missing, _render_all(jobs, workers)):
+        svgs[key] = svg
+        if png_bytes is not None:
+            pngs[key] = png_bytes
+        _store(cache, keys[key], svg, png_bytes)
+    return Images(svgs, pngs, hits=len(specs) - len(missing), misses=len(missing))
+
+
+def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
+    """Static SVG for each spec, by the same key, without a cache."""
+    images = render_images(specs, workers=workers)
+    return {key: svg.decode("utf-8") for key, svg in images.svgs.items()}
+
+
+def spec_key(spec: dict) -> str:
+    """The cache key of a spec's images: what they are drawn from and what draws them."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256()
+    for part in (f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}",
+                 f"generator {__version__}", text):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _render_all(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[tuple[bytes, bytes | None]]:
+    workers = workers or int(os.environ.get(WORKERS_VARIABLE) or 1)
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return [render_one(job) for job in jobs]
+    # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
+    # half-way; and a spawned worker holds only what it renders, not the build's tables.
+    context = multiprocessing.get_context("spawn")
+    chunk = max(1, min(32, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(render_one, jobs, chunksize=chunk))
+
+
+def _paths(cache: Path, key: str) -> dict[str, Path]:
+    folder = cache / "images" / key[:2]
+    return {kind: folder / f"{key}.{kind}" for kind in IMAGE_FORMATS}
+
+
+def _cached(cache: Path | None, key: str, with_png: bool) -> tuple[bytes, bytes | None] | None:
+    if cache is None:
+        return None
+    paths = _paths(cache, key)
+    try:
+        svg = paths["svg"].read_bytes()
+        return svg, (paths["png"].read_bytes() if with_png else None)
+    except FileNotFoundError:
+        return None
+
+
+def _store(cache: Path | None, key: str, svg: bytes, png: bytes | None) -> None:
+    if cache is None:
+        return
+    paths = _paths(cache, key)
+    paths["svg"].parent.mkdir(parents=True, exist_ok=True)
+    # PNG first, then SVG: the SVG's presence is what says the entry is whole.
+    for kind, data in (("png", png), ("svg", svg)):
+        if data is None:
+            continue
+        partial = paths[kind].with_suffix(f".{kind}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        partial.replace(paths[kind])
 
 
 def javascript_bundle(cache: Path | None = None) -> str:

@@ -43,3 +43,16 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     table["time"] = table["period"].map(times).astype("float64")
     table = table.sort_values(["indicator", "geography", *agenda.dimension_ids, "time"], kind="stable")
     return table.reset_index(drop=True)
+
+
+def dimensions_by_indicator(observations: pd.DataFrame, dimensions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Indicator id → the dimensions that have a group in some of its rows, in the agenda's order.
+
+    One pass per dimension over the whole table: a national agenda has hundreds of dimensions and each indicator
+    uses a few, so the later stages work on those only.
+    """
+    used: dict[str, list[str]] = {indicator: [] for indicator in observations["indicator"].unique()}
+    for dimension in dimensions:
+        for indicator in observations.loc[observations[dimension] != "", "indicator"].unique():
+            used[indicator].append(dimension)
+    return {indicator: tuple(names) for indicator, names in used.items()}

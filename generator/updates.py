@@ -114,6 +114,14 @@ def collect_updates(root: Path, agenda: Agenda, packages: tuple[PartnerPackage, 
     return Updates(_newest(releases, limit), FROM_GIT)
 
 
+def history_fingerprint(root: Path) -> str:
+    """The newest commit touching the packages ("" without git): the updates page changes when it does."""
+    try:
+        return _git(root, "log", "--first-parent", "-n1", "--format=%H", "--", "./datapackages").strip()
+    except _NoHistory:
+        return ""
+
+
 def _newest(releases: list[Release], limit: int) -> tuple[Release, ...]:
     ordered = sorted(releases, key=lambda release: (_instant(release.date), release.partner, release.key),
                      reverse=True)

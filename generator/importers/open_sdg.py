@@ -1079,8 +1079,10 @@ def _units(mapped: list[_MappedFile]) -> dict[str, dict]:
     for file in mapped:
         labels = {indicator.unit: indicator.unit_label for indicator in file.indicators}
         for unit_id, rows in file.observations.groupby("unit", sort=False):
-            facts = units.setdefault(unit_id, {"labels": Counter(), "values": []})
+            facts = units.setdefault(unit_id, {"labels": Counter(), "values": [], "decimal_point": False})
             facts["labels"][labels.get(unit_id, unit_id)] += len(rows)
+            # The validator reads 6195.0 as not whole, so a unit written with decimal points cannot be integer.
+            facts["decimal_point"] |= bool(rows["value"].str.contains(".", regex=False).any())
             facts["values"].append(pd.to_numeric(rows["value"].where(rows["value"] != "", None), errors="coerce"))
     return units
 
@@ -1099,7 +1101,7 @@ def _unit_row(unit_id: str, facts: dict) -> dict:
     if count_like:
         if values.empty or (values >= 0).all():
             row["minimum"] = "0"
-        if not values.empty and ((values % 1) == 0).all():
+        if not values.empty and ((values % 1) == 0).all() and not facts.get("decimal_point"):
             row["integer"] = "true"
     return row
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+import numpy as np
 
 import pandas as pd
 
 from generator.agenda import Agenda, Indicator
-from generator.observations import series_fields
+from generator.observations import dimensions_by_indicator
 from generator.periods import parse_period
 from generator.trends.equity import EquityGaps, equity_gaps
 from generator.trends.method import NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
@@ -91,30 +94,48 @@ class IndicatorTrend:
 class Trends:
     series: tuple[SeriesTrend, ...]
     indicators: dict[str, IndicatorTrend]
+    # Indicator id → the dimensions its observations use, for the stages after this one to work on only those.
+    dimensions_used: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def series_of(self, indicator_id: str) -> list[SeriesTrend]:
-        return [trend for trend in self.series if trend.indicator == indicator_id]
+        return list(self._by_indicator.get(indicator_id, ()))
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, list[SeriesTrend]]:
+        # Charts, pages and downloads ask once per indicator: scanning every series each time was quadratic.
+        index: dict[str, list[SeriesTrend]] = {}
+        for trend in self.series:
+            index.setdefault(trend.indicator, []).append(trend)
+        return index
 
 
 def compute_trends(observations: pd.DataFrame, agenda: Agenda) -> Trends:
     """Every series' trend; pure: the same table and agenda give the same trends."""
-    fields = series_fields(agenda)
     dimensions = agenda.dimension_ids
     indicators = agenda.indicators_by_id
     series: list[SeriesTrend] = []
-    for key, rows in observations.groupby(fields, sort=True, observed=True):
-        indicator = indicators[key[0]]
-        groups = tuple((dimension, group) for dimension, group in zip(dimensions, key[2:]) if group)
-        series.append(_series_trend(indicator, key[1], groups, rows, agenda.area))
     by_indicator: dict[str, list[SeriesTrend]] = {}
-    for trend in series:
-        by_indicator.setdefault(trend.indicator, []).append(trend)
-    rows_by_indicator = {key: rows for key, rows in observations.groupby("indicator", sort=False, observed=True)}
+    rows_by_indicator: dict[str, pd.DataFrame] = {}
+    dimensions_used = dimensions_by_indicator(observations, dimensions)
+    # One indicator at a time, keyed by only the dimensions it uses: a national agenda has hundreds of dimensions
+    # and each indicator a few, and grouping on all of them was most of this stage's time. The dimensions left
+    # out are blank throughout the indicator, so the series and their order are those of grouping on all.
+    for indicator_id, rows in observations.groupby("indicator", sort=True, observed=True):
+        indicator = indicators[indicator_id]
+        rows_by_indicator[indicator_id] = rows
+        used = list(dimensions_used[indicator_id])
+        own = by_indicator.setdefault(indicator_id, [])
+        # Grouping slices every column of the frame for every series: only the ones a series trend reads.
+        needed = rows[["geography", *used, "period", "time", "value", "status"]]
+        for key, part in needed.groupby(["geography", *used], sort=True, observed=True):
+            groups = tuple((dimension, group) for dimension, group in zip(used, key[1:]) if group)
+            own.append(_series_trend(indicator, key[0], groups, part, agenda.area))
+        series.extend(own)
     summaries = {}
     for indicator in agenda.indicators:
-        gaps = _gaps(indicator, rows_by_indicator.get(indicator.id), agenda)
+        gaps = _gaps(indicator, rows_by_indicator.get(indicator.id), dimensions_used.get(indicator.id, ()), agenda)
         summaries[indicator.id] = _indicator_trend(indicator, by_indicator.get(indicator.id, []), gaps, agenda)
-    return Trends(tuple(series), summaries)
+    return Trends(tuple(series), summaries, dimensions_used)
 
 
 def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[str, EquityGaps],
@@ -159,12 +180,14 @@ def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[st
     )
 
 
-def _gaps(indicator: Indicator, rows: pd.DataFrame | None, agenda: Agenda) -> dict[str, EquityGaps]:
+def _gaps(indicator: Indicator, rows: pd.DataFrame | None, used: tuple[str, ...],
+          agenda: Agenda) -> dict[str, EquityGaps]:
     """Equity gaps in the initiative's area, for each dimension the indicator is broken down by."""
     if rows is None:
         return {}
     gaps = {}
-    dimensions = agenda.dimension_ids
+    # The dimensions the indicator does not use are blank in all its rows: comparing them would change nothing.
+    dimensions = used
     in_area = rows[rows["geography"] == agenda.area]
     for dimension in indicator.dimensions:
         others = [other for other in dimensions if other != dimension]
@@ -183,10 +206,17 @@ def _gaps(indicator: Indicator, rows: pd.DataFrame | None, agenda: Agenda) -> di
 
 
 def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFrame, area: str) -> SeriesTrend:
-    rows = rows.sort_values("time")
-    with_value = rows[rows["value"].notna()]
+    # Plain arrays, not DataFrame filters: a national agenda has tens of thousands of series, and pandas' cost
+    # per operation, not the arithmetic, was the time. The sort is the one DataFrame.sort_values("time") does.
+    times = rows["time"].to_numpy(dtype="float64")
+    order = np.argsort(times, kind="quicksort")
+    times = times[order]
+    periods = rows["period"].to_numpy(dtype=object)[order]
+    values = rows["value"].to_numpy(dtype="float64")[order]
+    statuses = rows["status"].to_numpy(dtype=object)[order]
+    has_value = ~np.isnan(values)
     base_period = indicator.baseline_period
-    breaks = rows.loc[rows["status"] == "break_in_series", "period"].tolist()
+    breaks = periods[statuses == "break_in_series"].tolist()
     break_period = None
     if breaks:
         # Values before a break in series measure something else: progress is only measured after it.
@@ -194,8 +224,8 @@ def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFra
         if base_period is None or parse_period(latest_break).time > parse_period(base_period).time:
             base_period = break_period = latest_break
     progress = assess_progress(
-        with_value["period"].tolist(),
-        with_value["value"].tolist(),
+        periods[has_value].tolist(),
+        values[has_value].tolist(),
         direction=indicator.direction,
         base_period=base_period,
         target=indicator.target_value,
@@ -204,29 +234,29 @@ def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFra
         thresholds=Thresholds(*indicator.progress_thresholds) if indicator.progress_thresholds else None,
     )
     # The statistical trend reads the whole series after any break: a change of method is not a trend.
-    after_break = with_value if break_period is None else with_value[with_value["time"] >= parse_period(
-        break_period).time]
+    after_break = has_value if break_period is None else has_value & (times >= parse_period(break_period).time)
     change = relative = movement = None
     if progress.base_value is not None and progress.latest_value is not None:
         change = progress.latest_value - progress.base_value
         relative = change / abs(progress.base_value) if progress.base_value else None
         rounded = round(change, indicator.decimals)
         movement = "up" if rounded > 0 else "down" if rounded < 0 else "flat"
+    valued = int(has_value.sum())
     return SeriesTrend(
         indicator=indicator.id,
         geography=geography,
         groups=groups,
         headline=geography == area and not groups,
-        periods_with_value=len(with_value),
-        first_period=rows["period"].iloc[0],
-        last_period=rows["period"].iloc[-1],
-        last_value=float(with_value["value"].iloc[-1]) if len(with_value) else None,
-        latest_flag=with_value["status"].iloc[-1] if len(with_value) else "",
+        periods_with_value=valued,
+        first_period=periods[0],
+        last_period=periods[-1],
+        last_value=float(values[has_value][-1]) if valued else None,
+        latest_flag=statuses[has_value][-1] if valued else "",
         break_period=break_period,
         change=change,
         relative_change=relative,
         movement=movement,
         has_target=indicator.has_target,
         progress=progress,
-        statistical=statistical_trend(after_break["time"].tolist(), after_break["value"].tolist()),
+        statistical=statistical_trend(times[after_break].tolist(), values[after_break].tolist()),
     )

@@ -1,0 +1,165 @@
+"""How fast a whole build is, stage by stage, at three scales: the example, the UK's data, a generated initiative.
+
+    indicators bench [--scales example,uk,generated] [--indicators 2000] [--observations 5000000]
+                     [--doubling 100] [--json FILE]
+
+Each scale is a temporary project (a copy of the example; the UK's Open SDG data imported; or an initiative
+written by `generator.benchmarks.initiative`), built in a fresh Python process of its own (`python -m
+generator.benchmarks.build run PROJECT`), which reports the seconds of each stage and its own peak memory. Each
+is then built again, unchanged, in another fresh process: the rebuild row. The doubling rows build generated
+initiatives of N and 2N indicators (observations in proportion) and print each stage's ratio, which should
+stay at or under 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STAGES = ("load", "validate", "compute", "charts", "pages", "mkdocs")
+SCALES = ("example", "uk", "generated")
+REPOSITORY = Path(__file__).resolve().parents[2]
+UK_SOURCE = Path("/work/shared/real-data/uk-sdg")
+
+
+def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, observations: int = 5_000_000,
+                    doubling: int | None = 100, uk_source: Path = UK_SOURCE, work: Path | None = None,
+                    echo: bool = True) -> dict:
+    """Build each scale twice (fresh, then unchanged) in fresh processes; the measurements, printed if `echo`."""
+    say = print if echo else (lambda *args, **kwargs: None)
+    rows: list[dict] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(dir=work, prefix="build-benchmark-") as folder:
+        folder = Path(folder)
+        plans = []
+        for scale in scales:
+            if scale == "uk" and not uk_source.is_dir():
+                notes.append(f"uk: skipped, {uk_source} does not exist (the UK's Open SDG data; see README).")
+                continue
+            plans.append((scale, indicators, observations))
+        if doubling:
+            per_indicator = max(1, observations // max(indicators, 1))
+            plans += [("doubling-n", doubling, doubling * per_indicator),
+                      ("doubling-2n", 2 * doubling, 2 * doubling * per_indicator)]
+        for scale, count, size in plans:
+            root = folder / scale
+            say(f"{scale}: preparing …", flush=True)
+            prepared = _prepare(scale, root, count, size, uk_source)
+            for kind in ("build", "rebuild"):
+                say(f"{scale}: {kind} …", flush=True)
+                row = {"scale": scale, "kind": kind, **prepared, **_run_in_subprocess(root)}
+                rows.append(row)
+    summary = {"stages": list(STAGES), "rows": rows, "notes": notes, "cpus": os.cpu_count()}
+    builds = {row["scale"]: row for row in rows if row["kind"] == "build"}
+    if "doubling-n" in builds and "doubling-2n" in builds:
+        small, large = builds["doubling-n"], builds["doubling-2n"]
+        summary["doubling_ratio"] = {stage: _ratio(large["seconds"][stage], small["seconds"][stage])
+                                     for stage in (*STAGES, "total")}
+    if echo:
+        print(benchmark_table(summary))
+    return summary
+
+
+def benchmark_table(summary: dict) -> str:
+    """One table: a row per scale and kind of build, seconds per stage, the total and peak memory."""
+    head = f"{'scale':<12} {'build':<8} {'indicators':>10} {'observations':>12} " + " ".join(
+        f"{stage:>8}" for stage in STAGES) + f" {'total s':>8} {'peak MB':>8} {'workers MB':>10} {'images':>13}"
+    lines = [head, "-" * len(head)]
+    for row in summary["rows"]:
+        seconds = row["seconds"]
+        images = f"{row['cache_hits'].get('charts', 0)} hit/{row['cache_misses'].get('charts', 0)} new"
+        lines.append(f"{row['scale']:<12} {row['kind']:<8} {row['indicators']:>10,} {row['observations']:>12,} "
+                     + " ".join(f"{seconds.get(stage, 0.0):>8.2f}" for stage in STAGES)
+                     + f" {seconds['total']:>8.2f} {row['peak_mb']:>8.0f} {row['workers_peak_mb']:>10.0f}"
+                     + f" {images:>13}")
+    if "doubling_ratio" in summary:
+        ratios = summary["doubling_ratio"]
+        lines.append("doubling (2N / N seconds): " + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
+    lines.append("load: reading and hashing the inputs; validate: loading and validating the packages. "
+                 "peak MB: the build process; workers MB: the largest image-rendering process.")
+    lines += summary.get("notes", [])
+    return "\n".join(lines)
+
+
+def _prepare(scale: str, root: Path, indicators: int, observations: int, uk_source: Path) -> dict:
+    """Write the scale's project at `root`; its size in indicators and observations."""
+    import shutil
+
+    from generator.agenda import read_agenda
+    from generator.project import Project
+
+    if scale == "example":
+        root.mkdir(parents=True)
+        for name in ("datapackages", "site_src"):
+            shutil.copytree(REPOSITORY / name, root / name)
+        shutil.copyfile(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
+    elif scale == "uk":
+        from generator.importers import import_open_sdg
+
+        root.mkdir(parents=True)
+        shutil.copytree(REPOSITORY / "site_src", root / "site_src")
+        shutil.copyfile(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
+        import_open_sdg(uk_source, root, "ons")
+    else:
+        from generator.benchmarks.initiative import write_initiative
+
+        write_initiative(root, indicators, observations)
+    project = Project(root)
+    lines = sum(_count_lines(path) - 1 for path in project.datapackages.glob("*/observations.csv"))
+    return {"indicators": len(read_agenda(project.agenda_folder).indicators), "observations": lines}
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as file:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+
+
+def _run_in_subprocess(root: Path) -> dict:
+    command = [sys.executable, "-m", "generator.benchmarks.build", "run", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"building {root.name} failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _ratio(large: float, small: float) -> float | None:
+    return round(large / small, 2) if small > 0.005 else None
+
+
+def measure_build(root: Path) -> dict:
+    """Build the project at `root` in this process; its stage times, cache counts and peak memory."""
+    from generator import api
+    from generator.benchmarks.measure import peak_mb
+    from generator.project import Project
+
+    started = time.perf_counter()
+    result = api.build(Project(root))
+    total = time.perf_counter() - started
+    if not result.ok:
+        raise SystemExit(f"the benchmark's project at {root} is not valid")
+    seconds = {stage: round(result.timings.get(stage, 0.0), 3) for stage in STAGES}
+    seconds["total"] = round(total, 3)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kilobytes on Linux
+    return {"seconds": seconds, "peak_mb": round(peak_mb(), 1), "workers_peak_mb": round(workers, 1),
+            "cache_hits": result.cache_hits, "cache_misses": result.cache_misses}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.benchmarks.build", description=__doc__.split("\n")[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    run = verbs.add_parser("run", help="build one project in this process and print its measurements as JSON")
+    run.add_argument("project", type=Path)
+    arguments = parser.parse_args(argv)
+    print(json.dumps(measure_build(arguments.project)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Reproducible and incremental builds: the same inputs give the same bytes, and a change re-renders only what
+depends on it (counted by the build itself, never timed); and the build benchmark runs and reports."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import io
+import json
+from pathlib import Path
+
+from generator import api
+from generator.project import Project
+from conftest import run_indicators
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+
+
+def assert_identical(first: Path, second: Path) -> None:
+    names = files_under(first)
+    assert names == files_under(second)
+    _, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
+    assert not mismatch and not errors, mismatch[:10]
+
+
+def test_two_builds_without_a_shared_cache_write_identical_files(project_copy: Project, tmp_path):
+    first = api.build(project_copy, tmp_path / "one" / "site", docs_dir=tmp_path / "one" / "docs")
+    # No cache at all: every chart image is drawn again, so an image that depends on more than its spec shows.
+    second = api.build(project_copy, tmp_path / "two" / "site", docs_dir=tmp_path / "two" / "docs", cache=False)
+    assert first.ok and second.ok
+    assert first.cache_misses["charts"] == second.cache_misses["charts"] > 0
+    assert second.cache_hits["charts"] == 0
+    assert_identical(tmp_path / "one" / "docs", tmp_path / "two" / "docs")
+    assert_identical(tmp_path / "one" / "site", tmp_path / "two" / "site")
+    pngs = [name for name in files_under(tmp_path / "one" / "site")
+            if name.startswith("indicators/") and name.endswith(".png")]
+    assert pngs and all((tmp_path / "one" / "site" / name[:-4]).with_suffix(".svg").is_file() for name in pngs)
+    assert not any(name.endswith("sparkline.png") for name in pngs)
+
+
+def test_a_change_to_one_partner_re_renders_only_its_indicators_charts(project_copy: Project, tmp_path):
+    site, docs = tmp_path / "site", tmp_path / "docs"
+    first = api.build(project_copy, site, docs_dir=docs)
+    assert first.ok
+    images = {name: (docs / name).read_bytes() for name in files_under(docs)
+              if name.startswith("indicators/") and name.endswith(".svg")}
+    assert first.cache_misses["charts"] == len(images)
+
+    path = project_copy.datapackages / "youthworks" / "observations.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    changed = next(row for row in rows if row["value"] and row["geography"] == "cedar-river-county"
+                   and not any(row[dimension] for dimension in ("race_ethnicity", "sex", "income")))
+    changed["value"] = str(int(float(changed["value"])) + 7)
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    youthworks = {row["indicator"] for row in rows}
+
+    second = api.build(project_copy, site, docs_dir=docs)
+    assert second.ok and second.cache_hits["site"] == 0
+    redrawn = {name for name, data in images.items() if (docs / name).read_bytes() != data}
+    assert redrawn and {name.split("/")[1] for name in redrawn} == {changed["indicator"]}
+    assert second.cache_misses["charts"] == len(redrawn)
+    assert second.cache_hits["charts"] == len(images) - len(redrawn)
+    others = [name for name in images if name.split("/")[1] not in youthworks]
+    assert others and all((docs / name).read_bytes() == images[name] for name in others)
+
+    # Nothing changed since: the build has nothing to do, and says so.
+    third = api.build(project_copy, site, docs_dir=docs)
+    assert third.ok and third.cache_hits["site"] == 1 and third.timings["validate"] == 0
+    assert third.report.warnings == second.report.warnings
+
+    # A change to the published site is noticed: the next build rebuilds it.
+    (site / "index.html").write_text("edited by hand", encoding="utf-8")
+    fourth = api.build(project_copy, site, docs_dir=docs)
+    assert fourth.cache_hits["site"] == 0 and fourth.cache_misses["charts"] == 0
+    assert (site / "index.html").read_text(encoding="utf-8") != "edited by hand"
+
+
+def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
+    output = tmp_path / "bench.json"
+    result = run_indicators(tmp_path, "bench", "--scales", "generated", "--indicators", "4", "--observations",
+                            "300", "--doubling", "2", "--work", str(tmp_path), "--json", str(output))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(output.read_text(encoding="utf-8"))
+    stages = ["load", "validate", "compute", "charts", "pages", "mkdocs"]
+    assert summary["stages"] == stages
+    runs = {(row["scale"], row["kind"]): row for row in summary["rows"]}
+    assert set(runs) == {(scale, kind) for scale in ("generated", "doubling-n", "doubling-2n")
+                         for kind in ("build", "rebuild")}
+    assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
+    for row in summary["rows"]:
+        assert set(row["seconds"]) == {*stages, "total"} and row["peak_mb"] > 0 and row["observations"] > 0
+    assert runs[("generated", "build")]["cache_misses"]["charts"] > 0
+    assert runs[("generated", "rebuild")]["cache_hits"]["site"] == 1
+    assert set(summary["doubling_ratio"]) == {*stages, "total"}
+    assert "doubling (2N / N seconds)" in result.stdout and "generated" in result.stdout
+    assert not list(tmp_path.glob("build-benchmark-*")), "the generated projects are removed"
