@@ -15,6 +15,8 @@ OBSERVATION_SCHEMA_FILE = "observation.schema.json"
 # The fields every observation has; the agenda's dimensions sit between `geography` and `unit`.
 CORE_FIELDS = ("indicator", "period", "geography")
 MEASURE_FIELDS = ("unit", "value", "lower_bound", "upper_bound", "numerator", "denominator", "status", "note")
+# In progress_series: no series counts, so the indicator is published without a progress status.
+NO_PROGRESS = "none"
 STATUS_FLAGS = ("provisional", "estimated", "suppressed", "break_in_series")
 
 
@@ -182,12 +184,18 @@ def _indicator(row: dict) -> Indicator:
         target_period=row["target_period"],
         dimensions=tuple((row["dimensions"] or "").split()),
         source=row["source"] or "",
-        progress_series=tuple((row.get("progress_series") or "total").split()),
+        progress_series=_progress_series(row.get("progress_series")),
         limit=float(row["limit"]) if row.get("limit") is not None else None,
         progress_thresholds=tuple(float(part) for part in row["progress_thresholds"].split())
         if row.get("progress_thresholds") else None,
         next_update=row.get("next_update") or "",
     )
+
+
+def _progress_series(text: str | None) -> tuple[str, ...]:
+    """The series counted towards the status; "none" counts none, so the indicator gets no status."""
+    selectors = tuple((text or "total").split())
+    return () if selectors == (NO_PROGRESS,) else selectors
 
 
 def _unit(row: dict) -> Unit:

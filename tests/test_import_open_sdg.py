@@ -118,6 +118,9 @@ def test_the_excerpt_imports_validates_and_builds(tmp_path, repo):
         assert page.is_file(), indicator.id
     no_data = (built.site_dir / "indicators" / "3-4-1" / "index.html").read_text(encoding="utf-8")
     assert "No partner has published data for this indicator yet" in no_data
+    # Without progress settings Open SDG gives no status, and neither does the imported site.
+    poverty = (built.site_dir / "indicators" / "1-1-1" / "index.html").read_text(encoding="utf-8")
+    assert "Not assessed" in poverty and "agreed no progress assessment" in poverty
 
 
 def test_progress_settings_become_direction_target_and_counted_series(tmp_path):
@@ -159,7 +162,8 @@ def test_progress_settings_become_direction_target_and_counted_series(tmp_path):
     assert rows["5-2-2"]["direction"] == "decrease"  # Open SDG's default direction when progress is on
     assert rows["1-1-1"]["direction"] == "increase"
     rules = {(note.rule, note.message.split(":")[0]) for note in result.notes}
-    assert ("default-direction", "1-1-1") in rules
+    assert ("no-progress-settings", "1-1-1") in rules
+    assert rows["1-1-1"]["progress_series"] == "none"  # Open SDG computes no status without settings
     assert ("default-direction", "5-2-2") in rules
     assert ("progress-series-approximated", "10-3-1") in rules
     assert ("default-direction", "3-1-1") not in rules

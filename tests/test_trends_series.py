@@ -115,3 +115,18 @@ def test_scoreboard_counts_every_status_with_the_denominator(agenda):
     board = scoreboard(compute_trends(table, agenda), [indicator.id for indicator in agenda.indicators])
     assert board.total == 16 and board.not_enough_data == 15 and board.improving == 1
     assert board.sentence == "1 of 16 indicators improving or at target; 15 without enough data to say."
+
+
+def test_an_indicator_counting_no_series_is_not_assessed_and_counted_apart(agenda):
+    """progress_series "none": the values and statistics are there, the verdict is not (as Open SDG without settings)."""
+    table = observations({TOTAL: {"2015-16": 50, "2020-21": 60}})
+    changed = with_indicator(agenda, progress_series=())
+    trends = compute_trends(table, changed)
+    summary = trends.indicators["kindergarten-readiness"]
+    assert (summary.status, summary.words, summary.score) == ("not_assessed", "Not assessed", None)
+    assert summary.headline.progress.growth_observed is not None  # the series is still measured
+    board = scoreboard(trends, [indicator.id for indicator in changed.indicators])
+    assert board.not_assessed == 1 and board.columns[-1] == "not_assessed"
+    assert board.sentence == ("0 of 16 indicators improving or at target; 15 without enough data to say; "
+                              "1 without a progress assessment.")
+    assert "not_assessed" not in scoreboard(compute_trends(table, agenda), ["kindergarten-readiness"]).columns

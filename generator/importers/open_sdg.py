@@ -75,7 +75,8 @@ series or unit). Open SDG's defaults apply to a matched entry: direction `negati
 increase (default decrease), `base_year` → baseline_period (default 2015), `target` with `target_year` (default
 2030) → target, `limit` → limit. A `disaggregation` on a dimension counts that dimension's groups towards the
 status (this project averages all its groups, where Open SDG took one; noted); on the reporting area it means the
-headline. A shared indicator without settings gets direction increase, and a note saying so.
+headline. A shared indicator without settings gets no progress status (progress_series `none`), as Open SDG
+computes none without them; its direction stays "increase" for the charts, and a note says so.
 
 Reconciliation. The rows of a file are its CSV records after the header, blank lines included, so that imported
 plus reported is every line a reader sees. Rows reported, by rule: `blank-line`, `wrong-cell-count`,
@@ -104,7 +105,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from generator.agenda import AGENDA_FOLDER, CORE_FIELDS, MEASURE_FIELDS, OBSERVATION_SCHEMA_FILE
+from generator.agenda import AGENDA_FOLDER, CORE_FIELDS, MEASURE_FIELDS, NO_PROGRESS, OBSERVATION_SCHEMA_FILE
 from generator.packages import SLUG
 from generator.periods import PERIOD_PATTERN, PeriodError, parse_period
 
@@ -1207,8 +1208,11 @@ def _apply_progress(indicator: _AgendaIndicator, item: _SharedIndicator, meta: d
     """Direction, baseline, target, limit and counted series from Open SDG's progress settings."""
     entries = [entry for entry in _progress_entries(meta) if _progress_matches(entry, item)]
     if not entries:
-        notes.append(MetadataNote(where, "default-direction", f'{indicator.id}: no progress settings, so the '
-                                  'direction is "increase"; check it and correct indicators.csv if lower is better.'))
+        # Open SDG computes no status without progress settings: neither does the imported site.
+        indicator.progress_series = NO_PROGRESS
+        notes.append(MetadataNote(where, "no-progress-settings", f'{indicator.id}: no progress settings, so, as on '
+                                  "Open SDG, no progress status; to assess it, set direction (and a target) in "
+                                  "indicators.csv and progress_series to total."))
         return
     entry = entries[0]
     if len(entries) > 1 and any(_progress_settings(other) != _progress_settings(entry) for other in entries[1:]):
@@ -1381,7 +1385,8 @@ def _agenda_resources() -> list[dict]:
             _field("source"),
             _field("progress_series", pattern="[a-z_]+( [a-z_]+)*",
                    description="Which series count towards the indicator's status: 'total' (the headline series, "
-                               "the default) and/or dimension ids, whose groups are averaged and count once."),
+                               "the default) and/or dimension ids, whose groups are averaged and count once; 'none' "
+                               "for no status."),
             _field("limit", "number", description="A natural limit the indicator cannot pass (such as 100 for a "
                                                   "percent); only used without a target."),
             _field("progress_thresholds", pattern="-?[0-9.]+ -?[0-9.]+ -?[0-9.]+",

@@ -10,8 +10,11 @@ MODERATE = "moderate_progress"
 LIMITED = "limited_progress"
 DETERIORATION = "deterioration"
 NOT_AVAILABLE = "not_available"
+# The agenda asks for no status (progress_series "none"): an imported platform that did not assess an indicator's
+# progress publishes it without a verdict, as it did at home.
+NOT_ASSESSED = "not_assessed"
 
-STATUSES = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION, NOT_AVAILABLE)
+STATUSES = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE, LIMITED, DETERIORATION, NOT_AVAILABLE, NOT_ASSESSED)
 # Statuses counted as "improving" in headlines such as "9 of 15 indicators improving".
 IMPROVING = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE)
 
@@ -24,6 +27,7 @@ WORDS_WITH_TARGET = {
     LIMITED: "Little progress",
     DETERIORATION: "Moving away",
     NOT_AVAILABLE: "Not enough data",
+    NOT_ASSESSED: "Not assessed",
 }
 WORDS_WITHOUT_TARGET = {
     TARGET_ACHIEVED: "Target met",
@@ -32,6 +36,7 @@ WORDS_WITHOUT_TARGET = {
     LIMITED: "Little or no change",
     DETERIORATION: "Worsening",
     NOT_AVAILABLE: "Not enough data",
+    NOT_ASSESSED: "Not assessed",
 }
 
 # Replaces a base value or target of exactly zero, where growth rates are undefined (as sdg-build 2.4.0 does).
@@ -68,6 +73,7 @@ STATUS_NAMES = {
     LIMITED: "Limited or no progress",
     DETERIORATION: "Deterioration",
     NOT_AVAILABLE: "Not enough data",
+    NOT_ASSESSED: "Not assessed",
 }
 
 # The statistical trend, shown beside the progress status (never instead of it).

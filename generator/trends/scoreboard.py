@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.agenda import Agenda
-from generator.trends.method import IMPROVING, NOT_AVAILABLE, STATUSES
+from generator.trends.method import IMPROVING, NOT_ASSESSED, NOT_AVAILABLE, STATUSES
 from generator.trends.series import Trends
 
 
@@ -23,11 +23,22 @@ class Scoreboard:
         return self.counts[NOT_AVAILABLE]
 
     @property
+    def not_assessed(self) -> int:
+        return self.counts[NOT_ASSESSED]
+
+    @property
+    def columns(self) -> list[str]:
+        """The statuses a table shows: "not assessed" only where the agenda has such indicators."""
+        return [status for status in STATUSES if status != NOT_ASSESSED or self.not_assessed]
+
+    @property
     def sentence(self) -> str:
         noun = "indicator" if self.total == 1 else "indicators"
         text = f"{self.improving} of {self.total} {noun} improving or at target"
         if self.not_enough_data:
             text += f"; {self.not_enough_data} without enough data to say"
+        if self.not_assessed:
+            text += f"; {self.not_assessed} without a progress assessment"
         return text + "."
 
 

@@ -13,7 +13,7 @@ from generator.agenda import Agenda, Indicator
 from generator.observations import dimensions_by_indicator
 from generator.periods import parse_period
 from generator.trends.equity import EquityGaps, equity_gaps
-from generator.trends.method import NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
+from generator.trends.method import NOT_ASSESSED, NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
 from generator.trends.progress import Progress, assess_progress, status_from_score
 from generator.trends.statistical import StatisticalTrend, statistical_trend
 
@@ -159,7 +159,9 @@ def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[st
         if scored:
             parts.append(CountedPart(label, scored))
     scored_series = [trend for part in parts for trend in part.series]
-    if not parts:
+    if not indicator.progress_series:
+        status, score = NOT_ASSESSED, None
+    elif not parts:
         status, score = NOT_AVAILABLE, None
     elif len(scored_series) == 1:
         status, score = scored_series[0].status, scored_series[0].progress.score

@@ -77,7 +77,8 @@ def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
             if selector != "total" and selector not in indicator.dimensions:
                 problem("unknown-progress-series", f'Indicator "{indicator.id}" counts "{selector}" towards its '
                         "status, which is neither total nor one of its dimensions.",
-                        "Write total and/or dimension ids that the indicator is broken down by, separated by spaces.",
+                        "Write total and/or dimension ids that the indicator is broken down by, separated by spaces "
+                        "(or none alone, for no status).",
                         indicators_file, line, "progress_series")
         if indicator.progress_thresholds and not (
                 indicator.progress_thresholds[0] >= indicator.progress_thresholds[1] >= indicator.progress_thresholds[2]):
