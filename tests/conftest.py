@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 # The browser tests' screenshots, for a person to look at; the folder is named in the run's summary.
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 SCREENSHOTS_WRITTEN: list[Path] = []
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, Chromium tries to reach Google's hosts at start-up (there is no network to reach here).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -77,3 +86,41 @@ def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Pa
             else:
                 os.environ[key] = value
     return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """A built site over HTTP on a free local port, as a reader's browser gets it; yields its address."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(example_build):
+    with serve(example_build.site_dir) as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright's executable_path (`playwright install` would download another)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: .ci/run installs it")
+        pytest.skip("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass

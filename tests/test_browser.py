@@ -7,24 +7,15 @@ full-page screenshot is kept for a person to look at (the folder is named at the
 
 from __future__ import annotations
 
-import functools
-import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from generator.charts import DARK_COLOURS
-from conftest import SCREENSHOTS, SCREENSHOTS_WRITTEN
+from conftest import SCREENSHOTS, SCREENSHOTS_WRITTEN, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these, Chromium tries to reach Google's hosts at start-up (there is no network to reach here).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 # One page of each template.
 TEMPLATES = {
@@ -39,30 +30,6 @@ TEMPLATES = {
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCHEMES = {"light": "default", "dark": "slate"}  # the reader's preference → mkdocs-material's palette scheme
-
-
-@pytest.fixture(scope="module")
-def site_url(example_build):
-    handler = functools.partial(_QuietHandler, directory=str(example_build.site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: .ci/run installs it")
-        pytest.skip("Debian's chromium is not installed: run `bash .ci/run`, which installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -268,11 +235,8 @@ def hostile_site(tmp_path_factory, repo):
 
     result = api.build(Project(root), root / "site", docs_dir=root / "docs")
     assert result.ok, [problem.message for problem in result.report.errors][:3]
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(root / "site") as address:
+        yield address
 
 
 @pytest.mark.parametrize("path", ["", "goals/ready-for-school/", "indicators/kindergarten-readiness/",
@@ -292,8 +256,3 @@ def test_markup_in_partner_and_agenda_text_is_shown_never_run(browser, hostile_s
         assert "<script>" in page.inner_text("main") or "<img" in page.inner_text("main"), \
             "the markup is shown to the reader as text"
     page.close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
