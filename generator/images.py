@@ -5,8 +5,7 @@ internally, so threads do not help), hence two things:
 
 - images are kept in a content-addressed cache (`build/cache/images/`), keyed by the spec's JSON, vl-convert's
   version and the generator's version: a rebuild renders only the charts whose spec changed;
-- what is not in the cache can be rendered in worker processes (`workers`; see WORKERS_VARIABLE for why the
-  default is one).
+- what is not in the cache is rendered in worker processes (`workers`; see WORKERS_VARIABLE for the default).
 """
 
 from __future__ import annotations
@@ -29,11 +28,13 @@ from generator.render_worker import render_one
 # runtime, about a second) costs more than it saves.
 PARALLEL_FROM = 24
 IMAGE_FORMATS = ("svg", "png")
-# One process by default: measured on the 2-core benchmark machine, two vl-convert processes each drew a chart in
-# about 360 ms where one process alone took 80 to 140 ms (vl-convert's own threads already use the second core),
-# so 60 charts took 11 to 23 s in two processes and 6 to 10 s in one. Set this to the number of processes to try
-# more on a larger machine.
+# Two processes by default where there are two cores. Re-measured on the quiet 2-core benchmark machine with 100
+# uncached UK charts (SVG and PNG), twice each: one process 16.6 to 17.6 s, two processes 13.7 and 13.8 s, about
+# a fifth less. (Under load, two processes had been slower: 11 to 23 s for 60 charts against 6 to 10 s in one,
+# since vl-convert's own threads already use the second core; a loaded machine can set the variable to 1.)
+# Set it to the number of processes to try more on a larger machine.
 WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def render_images(specs: dict[str, dict], png: set[str] | frozenset[str] = froze
                   workers: int | None = None) -> Images:
     """SVG for each spec by the same key, and PNG too for the keys in `png`; from `cache` when there.
 
-    `workers` defaults to $INDICATORS_RENDER_WORKERS, else 1; a cache of None renders everything.
+    `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS; a cache of None renders everything.
     """
     keys = {key: spec_key(spec) for key, spec in specs.items()}
     svgs: dict[str, bytes] = {}
@@ -96,7 +97,7 @@ def spec_key(spec: dict) -> str:
 
 
 def _render_all(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[tuple[bytes, bytes | None]]:
-    workers = workers or int(os.environ.get(WORKERS_VARIABLE) or 1)
+    workers = workers or int(os.environ.get(WORKERS_VARIABLE) or DEFAULT_WORKERS)
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         return [render_one(job) for job in jobs]
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
