@@ -52,7 +52,19 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
 
 
 def _categories(name: str, parts: list) -> pd.Categorical:
-    return union_categoricals(parts, sort_categories=name not in NUMBER_FIELDS)
+    # Files reach here read by different paths, with their texts in different string dtypes (an empty file's even
+    # as floats): categories must share one dtype to be joined, so each part's few distinct texts become objects.
+    same = [pd.Categorical.from_codes(_codes(part), pd.Index(np.asarray(_categories_of(part), dtype=object),
+                                                             dtype=object)) for part in parts]
+    return union_categoricals(same, sort_categories=name not in NUMBER_FIELDS)
+
+
+def _codes(part) -> np.ndarray:
+    return part.cat.codes.to_numpy() if isinstance(part, pd.Series) else part.codes
+
+
+def _categories_of(part) -> pd.Index:
+    return part.cat.categories if isinstance(part, pd.Series) else part.categories
 
 
 def _numbers(text: pd.Categorical) -> np.ndarray:
