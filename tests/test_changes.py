@@ -331,12 +331,17 @@ OBSERVATIONS = ("indicator,period,geography,sex,unit,value,status,note\n"
                 "youth-disconnection,2024,cedar-river-county,,percent,12.1,provisional,\n")
 
 
-def test_a_revised_historical_value_is_a_warning_naming_its_line_and_both_values(repository: Repository):
-    repository.write(YOUTHWORKS, text=OBSERVATIONS)
-    repository.commit("YouthWorks 2024")
+def published(repository: Repository, text: str, branch: str) -> None:
+    """`text` as the partner's file, merged into main, and HEAD on a new branch `branch` for the next change."""
+    repository.write(YOUTHWORKS, text=text)
+    repository.commit("Published")
     repository.git("checkout", "--quiet", "main")
     repository.git("merge", "--quiet", "pull-request")
-    repository.git("checkout", "--quiet", "-b", "revision")
+    repository.git("checkout", "--quiet", "-b", branch)
+
+
+def test_a_revised_historical_value_is_a_warning_naming_its_line_and_both_values(repository: Repository):
+    published(repository, OBSERVATIONS, "revision")
     revised = OBSERVATIONS.replace("Female,percent,11.0,,", 'Female,percent,11.4,,"Revised,\nlate returns"')
     revised = revised.replace("12.1,provisional,", "12.10,,")  # finalised, same number: not a revision
     repository.write(YOUTHWORKS, text=revised + "youth-disconnection,2025,cedar-river-county,,percent,11.9,,\n")
@@ -352,11 +357,7 @@ def test_a_revised_historical_value_is_a_warning_naming_its_line_and_both_values
 
 
 def test_revisions_warn_without_failing_the_check(repository: Repository):
-    repository.write(YOUTHWORKS, text=OBSERVATIONS)
-    repository.commit("YouthWorks 2024")
-    repository.git("checkout", "--quiet", "main")
-    repository.git("merge", "--quiet", "pull-request")
-    repository.git("checkout", "--quiet", "-b", "revision")
+    published(repository, OBSERVATIONS, "revision")
     repository.write(YOUTHWORKS, text=OBSERVATIONS.replace("12.5", "13.0"))
     repository.commit("Revision")
 
@@ -369,11 +370,7 @@ def test_revisions_warn_without_failing_the_check(repository: Repository):
 def test_a_whole_series_revised_is_summarised_after_the_first_ones(repository: Repository):
     rows = "".join(f"youth-disconnection,{year},cedar-river-county,,percent,{year - 1990},,\n"
                    for year in range(2000, 2030))
-    repository.write(YOUTHWORKS, text="indicator,period,geography,sex,unit,value,status,note\n" + rows)
-    repository.commit("Series")
-    repository.git("checkout", "--quiet", "main")
-    repository.git("merge", "--quiet", "pull-request")
-    repository.git("checkout", "--quiet", "-b", "rebased")
+    published(repository, "indicator,period,geography,sex,unit,value,status,note\n" + rows, "rebased")
     repository.write(YOUTHWORKS, text="indicator,period,geography,sex,unit,value,status,note\n"
                      + rows.replace(",,percent,", ",,percent,1"))
     repository.commit("Rebased series")
