@@ -30,9 +30,10 @@ PARALLEL_FROM = 24
 IMAGE_FORMATS = ("svg", "png")
 # Two processes by default where there are two cores. Re-measured on the quiet 2-core benchmark machine with 100
 # uncached UK charts (SVG and PNG), twice each: one process 16.6 to 17.6 s, two processes 13.7 and 13.8 s, about
-# a fifth less. (Under load, two processes had been slower: 11 to 23 s for 60 charts against 6 to 10 s in one,
-# since vl-convert's own threads already use the second core; a loaded machine can set the variable to 1.)
-# Set it to the number of processes to try more on a larger machine.
+# a fifth less; the whole UK build's 985 charts took 169 s in one process and 117 s in two. (Under load, two
+# processes had been slower: 11 to 23 s for 60 charts against 6 to 10 s in one, since vl-convert's own threads
+# already use the second core; a loaded machine can set the variable to 1.) Set it to the number of processes to
+# try more on a larger machine.
 WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 

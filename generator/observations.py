@@ -32,9 +32,10 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     pieces: dict[str, list] = {name: [] for name in ["partner", *fields]}
     for package in packages:
         for file in package.files:
-            pieces["partner"].append(pd.Categorical([package.slug] * len(file.table)))
+            pieces["partner"].append(pd.Categorical.from_codes(np.zeros(len(file.table), dtype="int8"),
+                                                               pd.Index([package.slug], dtype="str")))
             for name in fields:
-                pieces[name].append(file.table[name].astype("category"))
+                pieces[name].append(_category(file.table[name]))
     if not pieces["partner"]:
         table = pd.DataFrame(columns=["partner", *fields], dtype="string")
     else:
@@ -49,6 +50,12 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     table["time"] = table["period"].map(times).astype("float64")
     table = table.sort_values(["indicator", "geography", *agenda.dimension_ids, "time"], kind="stable")
     return table.reset_index(drop=True)
+
+
+def _category(column: pd.Series) -> pd.Categorical:
+    codes = column.astype("category").array
+    # A file without rows, or read as objects, has categories of another dtype, which union_categoricals refuses.
+    return codes.rename_categories(codes.categories.astype("str"))
 
 
 def _categories(name: str, parts: list) -> pd.Categorical:

@@ -80,7 +80,7 @@ def render_pages(content: SiteContent) -> dict[str, str]:
         context = dict(
             indicator=indicator, summary=content.trends.indicators[indicator.id],
             charts=content.charts.get(indicator.id, []), notes=_notes(rows), suppressed=_suppressed(rows),
-            coverage=_coverage(rows, agenda),
+            coverage=_coverage(rows, agenda, content.trends.dimensions_used.get(indicator.id, ())),
             last_release=next((release for release in (content.updates.releases if content.updates else ())
                                if any(change.indicator == indicator.id for change in release.changes)), None),
             goal=next(goal for goal in agenda.goals if goal.id == indicator.goal),
@@ -240,7 +240,8 @@ def _observations_by_indicator(observations: pd.DataFrame) -> dict[str, pd.DataF
 
 def _notes(rows: pd.DataFrame) -> list[tuple[str, str]]:
     """Each distinct note with the periods it applies to, earliest first."""
-    noted = rows[rows["note"] != ""]
+    # Only the columns read: filtering a national agenda's ~180 dimension columns for each indicator was slow.
+    noted = rows.loc[rows["note"] != "", ["note", "period", "time"]]
     notes = []
     for note, group in noted.groupby("note", sort=False):
         periods = list(dict.fromkeys(group.sort_values("time")["period"]))
@@ -250,16 +251,22 @@ def _notes(rows: pd.DataFrame) -> list[tuple[str, str]]:
 
 def _suppressed(rows: pd.DataFrame) -> list[str]:
     """The periods with a suppressed value, earliest first."""
-    return list(dict.fromkeys(rows.loc[rows["status"] == "suppressed"].sort_values("time")["period"]))
+    suppressed = rows.loc[rows["status"] == "suppressed", ["period", "time"]]
+    return list(dict.fromkeys(suppressed.sort_values("time")["period"]))
 
 
-def _coverage(rows: pd.DataFrame, agenda: Agenda) -> dict:
-    """What an indicator's data cover, in words, for when there is no headline series to show."""
+def _coverage(rows: pd.DataFrame, agenda: Agenda, used: tuple[str, ...]) -> dict:
+    """What an indicator's data cover, in words, for when there is no headline series to show.
+
+    `used`: the dimensions with a group in some of the rows (Trends.dimensions_used), in the agenda's order; the
+    others are blank throughout, and testing each of a national agenda's ~180 on every indicator was most of the
+    time spent writing pages.
+    """
     geographies = [agenda.geographies[key].name for key in dict.fromkeys(rows["geography"]) if key in agenda.geographies]
-    dimensions = [dimension.label.lower() for dimension in agenda.dimensions if (rows[dimension.id] != "").any()]
+    dimensions = [agenda.dimensions_by_id[dimension].label.lower() for dimension in used]
     return {"rows": len(rows), "geographies": geographies, "dimensions": dimensions,
             "area_total": bool(((rows["geography"] == agenda.area)
-                                & (rows[list(agenda.dimension_ids)] == "").all(axis=1)).any())}
+                                & (rows[list(used)] == "").all(axis=1)).any())}
 
 
 def _contributors(content: SiteContent, indicator_ids: list[str]) -> list[tuple[PartnerPackage, list[str]]]:

@@ -7,11 +7,14 @@ import csv
 import filecmp
 import io
 import json
+import shutil
 from pathlib import Path
+
+import pytest
 
 from generator import api
 from generator.project import Project
-from conftest import run_indicators
+from conftest import REPO, run_indicators
 
 
 def files_under(folder: Path) -> list[str]:
@@ -25,24 +28,39 @@ def assert_identical(first: Path, second: Path) -> None:
     assert not mismatch and not errors, mismatch[:10]
 
 
-def test_two_builds_without_a_shared_cache_write_identical_files(project_copy: Project, tmp_path):
-    first = api.build(project_copy, tmp_path / "one" / "site", docs_dir=tmp_path / "one" / "docs")
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory) -> tuple[Path, api.BuildResult]:
+    """A copy of the example with one build, its own chart cache filled from nothing (`site`, `docs` and `build`
+    inside the copy): drawing every chart is most of a build, so the tests share this one and copy it to change."""
+    root = tmp_path_factory.mktemp("first-build")
+    for name in ("datapackages", "site_src"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    result = api.build(Project(root), root / "site", docs_dir=root / "docs")
+    assert result.ok and result.cache_hits["charts"] == 0
+    return root, result
+
+
+def test_two_builds_without_a_shared_cache_write_identical_files(first_build, tmp_path):
+    root, first = first_build
     # No cache at all: every chart image is drawn again, so an image that depends on more than its spec shows.
-    second = api.build(project_copy, tmp_path / "two" / "site", docs_dir=tmp_path / "two" / "docs", cache=False)
+    second = api.build(Project(root), tmp_path / "two" / "site", docs_dir=tmp_path / "two" / "docs", cache=False)
     assert first.ok and second.ok
     assert first.cache_misses["charts"] == second.cache_misses["charts"] > 0
     assert second.cache_hits["charts"] == 0
-    assert_identical(tmp_path / "one" / "docs", tmp_path / "two" / "docs")
-    assert_identical(tmp_path / "one" / "site", tmp_path / "two" / "site")
-    pngs = [name for name in files_under(tmp_path / "one" / "site")
+    assert_identical(root / "docs", tmp_path / "two" / "docs")
+    assert_identical(root / "site", tmp_path / "two" / "site")
+    pngs = [name for name in files_under(root / "site")
             if name.startswith("indicators/") and name.endswith(".png")]
-    assert pngs and all((tmp_path / "one" / "site" / name[:-4]).with_suffix(".svg").is_file() for name in pngs)
+    assert pngs and all((root / "site" / name[:-4]).with_suffix(".svg").is_file() for name in pngs)
     assert not any(name.endswith("sparkline.png") for name in pngs)
 
 
-def test_a_change_to_one_partner_re_renders_only_its_indicators_charts(project_copy: Project, tmp_path):
-    site, docs = tmp_path / "site", tmp_path / "docs"
-    first = api.build(project_copy, site, docs_dir=docs)
+def test_a_change_to_one_partner_re_renders_only_its_indicators_charts(first_build, tmp_path):
+    # The shared first build, copied with its chart cache: this test changes the project.
+    shutil.copytree(first_build[0], tmp_path / "project", symlinks=True)
+    project_copy, first = Project(tmp_path / "project"), first_build[1]
+    site, docs = project_copy.root / "site", project_copy.root / "docs"
     assert first.ok
     images = {name: (docs / name).read_bytes() for name in files_under(docs)
               if name.startswith("indicators/") and name.endswith(".svg")}
