@@ -33,7 +33,7 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     for package in packages:
         for file in package.files:
             pieces["partner"].append(pd.Categorical.from_codes(np.zeros(len(file.table), dtype="int8"),
-                                                               pd.Index([package.slug], dtype="str")))
+                                                               _objects([package.slug])))
             for name in fields:
                 pieces[name].append(_category(file.table[name]))
     if not pieces["partner"]:
@@ -54,24 +54,18 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
 
 def _category(column: pd.Series) -> pd.Categorical:
     codes = column.astype("category").array
-    # A file without rows, or read as objects, has categories of another dtype, which union_categoricals refuses.
-    return codes.rename_categories(codes.categories.astype("str"))
-
-
-def _categories(name: str, parts: list) -> pd.Categorical:
     # Files reach here read by different paths, with their texts in different string dtypes (an empty file's even
-    # as floats): categories must share one dtype to be joined, so each part's few distinct texts become objects.
-    same = [pd.Categorical.from_codes(_codes(part), pd.Index(np.asarray(_categories_of(part), dtype=object),
-                                                             dtype=object)) for part in parts]
-    return union_categoricals(same, sort_categories=name not in NUMBER_FIELDS)
+    # as floats), and union_categoricals joins only categories of one dtype: each file's few distinct texts become
+    # objects.
+    return pd.Categorical.from_codes(codes.codes, _objects(codes.categories))
 
 
-def _codes(part) -> np.ndarray:
-    return part.cat.codes.to_numpy() if isinstance(part, pd.Series) else part.codes
+def _objects(texts) -> pd.Index:
+    return pd.Index(np.asarray(texts, dtype=object), dtype=object)
 
 
-def _categories_of(part) -> pd.Index:
-    return part.cat.categories if isinstance(part, pd.Series) else part.categories
+def _categories(name: str, parts: list[pd.Categorical]) -> pd.Categorical:
+    return union_categoricals(parts, sort_categories=name not in NUMBER_FIELDS)
 
 
 def _numbers(text: pd.Categorical) -> np.ndarray:
