@@ -1,0 +1,72 @@
+"""Chart specs made from a small observations table, and what vl-convert draws from them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from generator import charts
+from generator.agenda import Geography, read_agenda
+from generator.images import render_svgs
+from generator.periods import parse_period
+from generator.trends import compute_trends
+
+INDICATOR = "kindergarten-readiness"
+AREA = "cedar-river-county"
+
+
+@pytest.fixture(scope="module")
+def agenda(repo):
+    return read_agenda(repo / "datapackages" / "common-agenda")
+
+
+def with_places(agenda, count: int):
+    """The example agenda with `count` more places inside the county."""
+    places = {f"place-{number}": Geography(f"place-{number}", f"Place {number}", "town", AREA)
+              for number in range(1, count + 1)}
+    return dataclasses.replace(agenda, geographies={**agenda.geographies, **places})
+
+
+def observations(geographies: list[str]) -> pd.DataFrame:
+    rows = [{"partner": "early-years-coalition", "indicator": INDICATOR, "period": period, "geography": geography,
+             "race_ethnicity": "", "sex": "", "income": "", "unit": "percent", "value": 50.0 + position + step,
+             "lower_bound": None, "upper_bound": None, "numerator": None, "denominator": None, "status": "",
+             "note": "", "time": parse_period(period).time}
+            for position, geography in enumerate(geographies)
+            for step, period in enumerate(["2021-22", "2022-23", "2023-24"])]
+    return pd.DataFrame(rows)
+
+
+def geography_chart(agenda, places: int) -> charts.Chart:
+    agenda = with_places(agenda, places)
+    table = observations([AREA, *(f"place-{number}" for number in range(1, places + 1))])
+    trends = compute_trends(table, agenda)
+    indicator = agenda.indicators_by_id[INDICATOR]
+    [chart] = [chart for chart in charts.indicator_charts(indicator, table, trends.series_of(INDICATOR), agenda)
+               if chart.name == "geography"]
+    return chart
+
+
+def test_a_chart_of_a_few_groups_names_each_line_in_its_own_colour(agenda):
+    chart = geography_chart(agenda, 3)
+    assert chart.spec["layer"][0]["encoding"]["color"]["legend"] is not None
+    assert [row["group"] for row in chart.spec["datasets"]["latest"]] == [
+        "Cedar River County", "Place 1", "Place 2", "Place 3"]
+    assert "groups the lines are not told apart" not in chart.description
+
+
+def test_a_chart_of_many_groups_draws_them_in_grey_and_names_only_the_chosen_one(agenda):
+    chart = geography_chart(agenda, charts.MANY_GROUPS + 3)
+    groups = charts.MANY_GROUPS + 4
+    assert f"With {groups} groups the lines are not told apart in the picture" in chart.description
+    assert all("color" not in layer.get("encoding", {}) for layer in chart.spec["layer"]), "no legend"
+    [param] = chart.spec["params"]
+    assert param["bind"]["options"][1:] == ["Cedar River County", *(f"Place {n}" for n in range(1, groups))]
+    assert len(chart.table.columns) == groups + 1, "the table still has every group"
+
+    nothing_chosen = render_svgs({"chart": chart.static_spec})["chart"]
+    assert ">Place 7</text>" not in nothing_chosen and nothing_chosen.count("<text") < 30
+    chosen = {**chart.static_spec, "params": [{**param, "value": "Place 7"}]}
+    assert ">Place 7</text>" in render_svgs({"chart": chosen})["chart"], "the chosen group is named at its end"
