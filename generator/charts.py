@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from dataclasses import dataclass
 
 import altair as alt
@@ -41,6 +42,8 @@ GROUP_COLOURS = ["#1f62a8", "#c62828", "#2e7d32", "#7b1fa2", "#b45309", "#00796b
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 # Above this many groups, a breakdown chart draws its lines in one colour and names only the one chosen in the menu.
 MANY_GROUPS = 12
+MAX_TICKS = 16
+TITLE_CHARACTERS = 80  # of the title's bold 13 px type in the static chart's 640 px
 STATUS_LABELS = {"": "Final", "provisional": "Provisional", "estimated": "Estimated",
                  "break_in_series": "New method", "suppressed": "Suppressed"}
 
@@ -152,7 +155,8 @@ def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend
     title = f"{indicator.title}, {area}"
     description = _headline_description(indicator, trend, area, agenda)
     template = _headline_template(plotted["lower_bound"].notna().any(), frozenset(layers))
-    spec = _filled(template, {"domain": domain, "unit": unit.label, "format": d3_format(indicator), "title": title,
+    spec = _filled(template, {"domain": domain, "ticks": _ticks(domain), "unit": unit.label,
+                              "format": d3_format(indicator), "title": _lines(title),
                               "description": description})
     spec["datasets"] = {ROWS.name: _records(plotted), **layers}
     table = Table(
@@ -221,8 +225,9 @@ def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: st
         description += (f" With {len(groups)} groups the lines are not told apart in the picture: choose a group in"
                         " the menu to bring its line forward, or read every value in the table.")
     spec = _filled(_many_groups_template() if many else _groups_template(), {
-        "domain": domain, "unit": unit.label, "format": d3_format(indicator), "legend": legend, "groups": groups,
-        "selector": selector_name(name), "title": f"{indicator.title}: {title.lower()}", "description": description,
+        "domain": domain, "ticks": _ticks(domain), "unit": unit.label, "format": d3_format(indicator),
+        "legend": legend, "groups": groups, "selector": selector_name(name),
+        "title": _lines(f"{indicator.title}: {title.lower()}"), "description": description,
         "highlight": f"Highlight {legend.lower()}: ",
     })
     spec["params"][0]["bind"].update(options=[None, *groups], labels=["All groups", *groups])
@@ -363,7 +368,22 @@ def _records(rows: pd.DataFrame) -> list[dict]:
 
 def _x() -> alt.X:
     return alt.X("period:O", title="Period", sort=_list_slot("domain"), scale=alt.Scale(domain=_list_slot("domain")),
-                 axis=alt.Axis(labelAngle=-40, labelOverlap="greedy"))
+                 axis=alt.Axis(values=_list_slot("ticks"), labelAngle=-40, labelOverlap="greedy"))
+
+
+def _ticks(domain: list[str]) -> list[str]:
+    """The periods labelled on the x axis: at most MAX_TICKS, evenly spaced from the first.
+
+    Vega measures every label before dropping those that overlap, and vl-convert's measuring is slow (about a
+    millisecond a text): a century of years was 100 labels measured for 14 shown.
+    """
+    step = -(-len(domain) // MAX_TICKS)
+    return domain[::step]
+
+
+def _lines(title: str) -> list[str]:
+    """A chart title broken into lines that fit the static chart's width; one line is clipped at both ends."""
+    return textwrap.wrap(title, TITLE_CHARACTERS) or [title]
 
 
 def _period_domain(periods: pd.Series) -> list[str]:
