@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from generator import buildcache, charts as charting, images
+from generator import buildcache, charts as charting, images, incremental
 from generator.downloads import OTHER_DOWNLOADS, build_downloads, sha256
 from generator.observations import observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
@@ -35,7 +35,8 @@ class BuildResult:
     report: Report
     site_dir: Path | None = None  # None when the data were invalid and nothing was published
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    # Per cache ("site": the whole build, "charts": chart images), how many items were reused and how many made.
+    # Per cache ("site": the whole build, "indicators": an indicator's trends and charts, "charts": chart images),
+    # how many items were reused and how many made.
     cache_hits: dict[str, int] = field(default_factory=dict)
     cache_misses: dict[str, int] = field(default_factory=dict)
 
@@ -88,11 +89,25 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
 
     say("Computing trends")
     observations = observations_table(packages, agenda)
-    trends = compute_trends(observations, agenda)
+    keys, reused = {}, {}
+    if cache:
+        keys = incremental.indicator_keys(
+            observations, incremental.salt(project.agenda_folder, buildcache.generator_fingerprint()))
+        reused = incremental.load(cache_folder, keys)
+    # Only the indicators without stored results are computed and charted; the others are taken as stored.
+    changed = observations[~observations["indicator"].isin(list(reused))] if reused else observations
+    computed = compute_trends(changed, agenda)
+    trends = incremental.merged(computed, reused)
     done("compute")
 
     say("Drawing charts")
-    charts, specs = _chart_specs(observations, trends, agenda)
+    charts, specs = _chart_specs(changed, computed, agenda)
+    if cache:
+        incremental.store(cache_folder, keys, incremental.results_of(computed, charts, specs,
+                                                                     [key for key in keys if key not in reused]))
+    for indicator_id, result in reused.items():
+        charts[indicator_id] = list(result.charts)
+        specs.update(result.specs)
     pictures = images.render_images(
         specs, png={key for key in specs if not key.endswith("/sparkline")},
         cache=cache_folder if cache else None)
@@ -130,8 +145,10 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     if cache:
         buildcache.remember_build(cache_folder, inputs, [target, docs], validated.report)
     done("mkdocs")
-    return BuildResult(validated.report, target, timings, {"site": 0, "charts": pictures.hits},
-                       {"site": 1 if cache else 0, "charts": pictures.misses})
+    return BuildResult(validated.report, target, timings,
+                       {"site": 0, "indicators": len(reused), "charts": pictures.hits},
+                       {"site": 1 if cache else 0, "indicators": len(keys) - len(reused) if cache else 0,
+                        "charts": pictures.misses})
 
 
 def _chart_specs(observations: pd.DataFrame, trends, agenda) -> tuple[dict[str, list], dict[str, dict]]:

@@ -8,6 +8,7 @@ again would write the same bytes: the build is skipped. Chart images have their 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -25,16 +26,23 @@ STAMP = "last-build.pickle"
 def input_fingerprint(project: Project, site_dir: Path, docs_dir: Path) -> str:
     """A hash of every input of a build into `site_dir` via `docs_dir`, and of the generator that builds it."""
     digest = hashlib.sha256()
-    digest.update(f"generator {__version__}\0{site_dir}\0{docs_dir}\0".encode())
-    # The generator's source, not only its version number: an edited generator must not reuse an old site.
-    sources = [path for path in GENERATOR.rglob("*") if path.suffix in {".py", ".j2", ".md", ".css", ".js"}]
-    _hash_files(digest, GENERATOR, sources)
+    digest.update(f"{generator_fingerprint()}\0{site_dir}\0{docs_dir}\0".encode())
     for folder in (project.datapackages, project.site_src):
         if folder.is_dir():
             _hash_files(digest, project.root, [path for path in folder.rglob("*") if path.is_file()])
     if project.mkdocs_yml.is_file():
         _hash_files(digest, project.root, [project.mkdocs_yml])
     digest.update(f"history {history_fingerprint(project.root)}\0".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def generator_fingerprint() -> str:
+    """A hash of the generator's version and source, not only its version number: an edited generator must not
+    reuse what an older one made."""
+    digest = hashlib.sha256(f"generator {__version__}\0".encode())
+    sources = [path for path in GENERATOR.rglob("*") if path.suffix in {".py", ".j2", ".md", ".css", ".js"}]
+    _hash_files(digest, GENERATOR, sources)
     return digest.hexdigest()
 
 

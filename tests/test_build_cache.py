@@ -56,7 +56,7 @@ def test_two_builds_without_a_shared_cache_write_identical_files(first_build, tm
     assert not any(name.endswith("sparkline.png") for name in pngs)
 
 
-def test_a_change_to_one_partner_re_renders_only_its_indicators_charts(first_build, tmp_path):
+def test_a_change_to_one_value_recomputes_and_re_renders_only_its_indicator(first_build, tmp_path):
     # The shared first build, copied with its chart cache: this test changes the project.
     shutil.copytree(first_build[0], tmp_path / "project", symlinks=True)
     project_copy, first = Project(tmp_path / "project"), first_build[1]
@@ -79,12 +79,20 @@ def test_a_change_to_one_partner_re_renders_only_its_indicators_charts(first_bui
 
     second = api.build(project_copy, site, docs_dir=docs)
     assert second.ok and second.cache_hits["site"] == 0
+    # Only the indicator whose rows changed has its trends and charts computed again; the others are reused.
+    assert second.cache_misses["indicators"] == 1
+    assert second.cache_hits["indicators"] == first.cache_misses["indicators"] - 1 > 0
     redrawn = {name for name, data in images.items() if (docs / name).read_bytes() != data}
     assert redrawn and {name.split("/")[1] for name in redrawn} == {changed["indicator"]}
     assert second.cache_misses["charts"] == len(redrawn)
     assert second.cache_hits["charts"] == len(images) - len(redrawn)
     others = [name for name in images if name.split("/")[1] not in youthworks]
     assert others and all((docs / name).read_bytes() == images[name] for name in others)
+
+    # What was reused is what computing everything again gives, byte for byte.
+    fresh = api.build(project_copy, tmp_path / "fresh" / "site", docs_dir=tmp_path / "fresh" / "docs", cache=False)
+    assert fresh.ok and fresh.cache_hits == {"site": 0, "indicators": 0, "charts": 0}
+    assert_identical(docs, tmp_path / "fresh" / "docs")
 
     # Nothing changed since: the build has nothing to do, and says so.
     third = api.build(project_copy, site, docs_dir=docs)
