@@ -115,13 +115,16 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     stages = ["load", "validate", "compute", "charts", "pages", "mkdocs"]
     assert summary["stages"] == stages
     runs = {(row["scale"], row["kind"]): row for row in summary["rows"]}
-    assert set(runs) == {(scale, kind) for scale in ("generated", "doubling-n", "doubling-2n")
-                         for kind in ("build", "rebuild")}
+    assert set(runs) == {(scale, kind) for scale in ("example", "generated") for kind in ("build", "rebuild", "1 change")} \
+        | {("doubling-n", "build"), ("doubling-2n", "build")}, "the example is always built: it is the baseline"
     assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
     for row in summary["rows"]:
         assert set(row["seconds"]) == {*stages, "total"} and row["peak_mb"] > 0 and row["observations"] > 0
     assert runs[("generated", "build")]["cache_misses"]["charts"] > 0
     assert runs[("generated", "rebuild")]["cache_hits"]["site"] == 1
+    changed = runs[("generated", "1 change")]
+    assert changed["cache_misses"]["indicators"] == 1 and changed["cache_hits"]["indicators"] == 3
+    assert runs[("example", "build")]["times_baseline"] == 1.0 and changed["times_baseline"] > 0
     assert set(summary["doubling_ratio"]) == {*stages, "total"}
     assert "doubling (2N / N seconds)" in result.stdout and "generated" in result.stdout
     assert not list(tmp_path.glob("build-benchmark-*")), "the generated projects are removed"

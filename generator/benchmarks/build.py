@@ -6,14 +6,19 @@
 Each scale is a temporary project (a copy of the example; the UK's Open SDG data imported; or an initiative
 written by `generator.benchmarks.initiative`), built in a fresh Python process of its own (`python -m
 generator.benchmarks.build run PROJECT`), which reports the seconds of each stage and its own peak memory. Each
-is then built again, unchanged, in another fresh process: the rebuild row. The doubling rows build generated
-initiatives of N and 2N indicators (observations in proportion) and print each stage's ratio, which should
-stay at or under 2.
+is then built again in another fresh process twice: unchanged (the rebuild row), and after one value of one
+partner's file is changed (the "1 change" row: what a merged pull request costs once the caches are warm). The
+doubling rows build generated initiatives of N and 2N indicators (observations in proportion) and print each
+stage's ratio, which should stay at or under 2.
+
+The baseline, measured in the same run so that a shared, noisy machine does not mislead: the example
+initiative's first build. Each row's total is also given as a multiple of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -25,6 +30,8 @@ from pathlib import Path
 
 STAGES = ("load", "validate", "compute", "charts", "pages", "mkdocs")
 SCALES = ("example", "uk", "generated")
+KINDS = ("build", "rebuild", "1 change")
+BASELINE = "example"
 REPOSITORY = Path(__file__).resolve().parents[2]
 UK_SOURCE = Path("/work/shared/real-data/uk-sdg")
 
@@ -48,16 +55,22 @@ def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, ob
             per_indicator = max(1, observations // max(indicators, 1))
             plans += [("doubling-n", doubling, doubling * per_indicator),
                       ("doubling-2n", 2 * doubling, 2 * doubling * per_indicator)]
+        if BASELINE not in scales:
+            plans.insert(0, (BASELINE, 0, 0))
         for scale, count, size in plans:
             root = folder / scale
             say(f"{scale}: preparing …", flush=True)
             prepared = _prepare(scale, root, count, size, uk_source)
-            for kind in ("build", "rebuild"):
+            for kind in KINDS if not scale.startswith("doubling") else KINDS[:1]:
                 say(f"{scale}: {kind} …", flush=True)
-                row = {"scale": scale, "kind": kind, **prepared, **_run_in_subprocess(root)}
-                rows.append(row)
+                if kind == "1 change":
+                    change_one_value(root)
+                rows.append({"scale": scale, "kind": kind, **prepared, **_run_in_subprocess(root)})
     summary = {"stages": list(STAGES), "rows": rows, "notes": notes, "cpus": os.cpu_count()}
     builds = {row["scale"]: row for row in rows if row["kind"] == "build"}
+    baseline = builds[BASELINE]["seconds"]["total"]
+    for row in rows:
+        row["times_baseline"] = round(row["seconds"]["total"] / baseline, 2) if baseline else None
     if "doubling-n" in builds and "doubling-2n" in builds:
         small, large = builds["doubling-n"], builds["doubling-2n"]
         summary["doubling_ratio"] = {stage: _ratio(large["seconds"][stage], small["seconds"][stage])
@@ -70,20 +83,24 @@ def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, ob
 def benchmark_table(summary: dict) -> str:
     """One table: a row per scale and kind of build, seconds per stage, the total and peak memory."""
     head = f"{'scale':<12} {'build':<8} {'indicators':>10} {'observations':>12} " + " ".join(
-        f"{stage:>8}" for stage in STAGES) + f" {'total s':>8} {'peak MB':>8} {'workers MB':>10} {'images':>13}"
+        f"{stage:>8}" for stage in STAGES) + f" {'total s':>8} {'× base':>7} {'peak MB':>8} {'workers MB':>10}" \
+        + f" {'indicators':>14} {'images':>15}"
     lines = [head, "-" * len(head)]
     for row in summary["rows"]:
         seconds = row["seconds"]
-        images = f"{row['cache_hits'].get('charts', 0)} hit/{row['cache_misses'].get('charts', 0)} new"
+        reused = f"{row['cache_hits'].get('indicators', 0)} kept/{row['cache_misses'].get('indicators', 0)} new"
+        images = f"{row['cache_hits'].get('charts', 0)} kept/{row['cache_misses'].get('charts', 0)} new"
         lines.append(f"{row['scale']:<12} {row['kind']:<8} {row['indicators']:>10,} {row['observations']:>12,} "
                      + " ".join(f"{seconds.get(stage, 0.0):>8.2f}" for stage in STAGES)
-                     + f" {seconds['total']:>8.2f} {row['peak_mb']:>8.0f} {row['workers_peak_mb']:>10.0f}"
-                     + f" {images:>13}")
+                     + f" {seconds['total']:>8.2f} {row['times_baseline'] or 0:>7.2f} {row['peak_mb']:>8.0f}"
+                     + f" {row['workers_peak_mb']:>10.0f} {reused:>14} {images:>15}")
     if "doubling_ratio" in summary:
         ratios = summary["doubling_ratio"]
         lines.append("doubling (2N / N seconds): " + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
     lines.append("load: reading and hashing the inputs; validate: loading and validating the packages. "
-                 "peak MB: the build process; workers MB: the largest image-rendering process.")
+                 f"× base: the total over the {BASELINE} build's in this run. peak MB: the build process; "
+                 "workers MB: the largest image-rendering process. indicators: trends and charts kept from the "
+                 "cache or computed; images: chart images kept or drawn.")
     lines += summary.get("notes", [])
     return "\n".join(lines)
 
@@ -114,6 +131,43 @@ def _prepare(scale: str, root: Path, indicators: int, observations: int, uk_sour
     project = Project(root)
     lines = sum(_count_lines(path) - 1 for path in project.datapackages.glob("*/observations.csv"))
     return {"indicators": len(read_agenda(project.agenda_folder).indicators), "observations": lines}
+
+
+def change_one_value(root: Path) -> None:
+    """Move the first number in the value column of the first partner's data file by one step of its last digit,
+    towards the middle of any range (down from 1 or more, else up), in place."""
+    import csv
+
+    from generator.project import Project
+
+    path = sorted(Project(root).datapackages.glob("*/observations.csv"))[0]
+    data = path.read_bytes()
+    header_end = data.index(b"\n") + 1
+    header = next(csv.reader([data[:header_end].decode("utf-8")]))
+    column = header.index("value")
+    start = header_end
+    while start < len(data):
+        end = data.index(b"\n", start) + 1 if b"\n" in data[start:] else len(data)
+        cells = next(csv.reader([data[start:end].decode("utf-8")]))
+        if len(cells) == len(header) and _is_number(cells[column]):  # a whole row on one line
+            text = cells[column]
+            decimals = len(text.split(".")[1]) if "." in text else 0
+            step = 10.0 ** -decimals
+            cells[column] = f"{float(text) + (-step if float(text) >= 1 else step):.{decimals}f}"
+            line = io.StringIO()
+            csv.writer(line, lineterminator="\n").writerow(cells)
+            path.write_bytes(data[:start] + line.getvalue().encode("utf-8") + data[end:])
+            return
+        start = end
+    raise RuntimeError(f"{path} has no value to change")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _count_lines(path: Path) -> int:
