@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
 from generator.agenda import MEASURE_FIELDS, Agenda
+from generator.cells import Column
 from generator.packages import PartnerPackage
 from generator.periods import parse_period
 
@@ -32,10 +35,10 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     pieces: dict[str, list] = {name: [] for name in ["partner", *fields]}
     for package in packages:
         for file in package.files:
-            pieces["partner"].append(pd.Categorical.from_codes(np.zeros(len(file.table), dtype="int8"),
+            pieces["partner"].append(pd.Categorical.from_codes(np.zeros(file.text.row_count, dtype="int8"),
                                                                _objects([package.slug])))
             for name in fields:
-                pieces[name].append(_category(file.table[name]))
+                pieces[name].append(_category(file.text[name]))
     if not pieces["partner"]:
         table = pd.DataFrame(columns=["partner", *fields], dtype="string")
     else:
@@ -52,12 +55,21 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     return table.reset_index(drop=True)
 
 
-def _category(column: pd.Series) -> pd.Categorical:
-    codes = column.astype("category").array
-    # Files reach here read by different paths, with their texts in different string dtypes (an empty file's even
-    # as floats), and union_categoricals joins only categories of one dtype: each file's few distinct texts become
-    # objects.
-    return pd.Categorical.from_codes(codes.codes, _objects(codes.categories))
+def _category(column: Column) -> pd.Categorical:
+    """The file's column as categories, straight from the distinct texts and codes it was read as.
+
+    Not through the file's pandas table: turning each code back into a text a row and then finding the distinct
+    texts again took most of this table's time on the UK's data. A text no row has (the header's label can be one)
+    is left out, and a missing one (a cell pandas added to a short row) is a missing value, as in the table.
+    """
+    texts = column.values.to_pylist()
+    used = np.bincount(column.codes, minlength=len(texts)) > 0
+    kept = used & np.array([text is not None for text in texts], dtype=bool)
+    renumbered = np.full(len(texts), -1, dtype="int64")
+    renumbered[kept] = np.arange(np.count_nonzero(kept))
+    # Each file's few distinct texts as objects, whichever way the file was read: union_categoricals joins only
+    # categories of one dtype.
+    return pd.Categorical.from_codes(renumbered[column.codes], _objects(list(compress(texts, kept))))
 
 
 def _objects(texts) -> pd.Index:

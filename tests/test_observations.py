@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from generator.observations import NUMBER_FIELDS, observations_table
+from generator.cells import Column
+from generator.observations import NUMBER_FIELDS, _category, observations_table
 from generator.project import Project
 from generator.validation import validate_project
 
@@ -28,3 +31,22 @@ def test_a_package_file_without_rows_joins_the_table(project_copy: Project):
     assert validated.report.valid
     table = observations_table(validated.packages, validated.agenda)
     assert len(table) > 0 and not (table["partner"] == "youthworks").any()
+
+
+def test_categories_are_the_distinct_texts_of_the_rows(project_copy: Project):
+    """Read from each file's distinct texts and codes, not its pandas table: the same categories, and no text that
+    no row has (the header's label is among a column's texts as pyarrow reads it)."""
+    validated = validate_project(project_copy)
+    table = observations_table(validated.packages, validated.agenda)
+    texts = pd.concat([file.table for package in validated.packages for file in package.files], ignore_index=True)
+    for name in ("indicator", "period", "geography", *validated.agenda.dimension_ids, "unit", "status", "note"):
+        assert list(table[name].cat.categories) == sorted(set(texts[name].dropna())), name
+        assert sorted(table[name].astype(object)) == sorted(texts[name]), name
+
+
+def test_a_text_no_row_has_is_no_category_and_a_missing_one_is_missing():
+    # As pyarrow reads a column, its texts can hold the header's label; pandas pads a short row with a missing text.
+    column = Column(pa.array(["value", "12.5", None, ""], pa.large_string()), np.array([1, 3, 2, 1], dtype="int8"))
+    category = _category(column)
+    assert list(category.categories) == ["12.5", ""]
+    assert category.codes.tolist() == [0, 1, -1, 0]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from generator.agenda import read_agenda
+from generator.observations import dimensions_by_indicator
 from generator.periods import parse_period
 from generator.trends import compute_trends, scoreboard
+from generator.trends.grouping import group_series
 
 AREA = "cedar-river-county"
 
@@ -130,3 +133,40 @@ def test_an_indicator_counting_no_series_is_not_assessed_and_counted_apart(agend
     assert board.sentence == ("0 of 16 indicators improving or at target; 15 without enough data to say; "
                               "1 without a progress assessment.")
     assert "not_assessed" not in scoreboard(compute_trends(table, agenda), ["kindergarten-readiness"]).columns
+
+
+@pytest.mark.parametrize("as_categories", [False, True])
+@pytest.mark.parametrize("seed", range(5))
+def test_series_are_those_pandas_grouping_gives(seed, as_categories):
+    """The table is cut into series once, with numpy: the series, their order and their rows' order must be
+    those of grouping by indicator and then by geography and the indicator's dimensions, in time order."""
+    rng = np.random.default_rng(seed)
+    count = 400
+    table = pd.DataFrame({
+        "indicator": rng.choice(["b-indicator", "a-indicator", "c-indicator"], count),
+        "geography": rng.choice(["north", "south", AREA, None], count, p=[0.3, 0.3, 0.35, 0.05]),
+        "sex": rng.choice(["", "", "Female", "Male"], count),
+        "income": rng.choice(["", "", "", "Low income", None], count, p=[0.3, 0.3, 0.3, 0.07, 0.03]),
+        "time": rng.choice([2015.0, 2016.0, 2017.0, 2018.0], count),
+    })
+    table.loc[table["indicator"] == "c-indicator", "income"] = ""  # a dimension the indicator does not use
+    table["period"] = table["time"].astype(int).astype(str)
+    table["value"] = np.where(rng.random(count) < 0.1, np.nan, rng.normal(size=count))
+    table["status"] = rng.choice(["", "estimated"], count)
+    if as_categories:
+        for name in ("indicator", "geography", "sex", "income", "period", "status"):
+            table[name] = table[name].astype("category")
+    used = dimensions_by_indicator(table, ("sex", "income"))
+    rows = group_series(table, used)
+
+    expected = []
+    for indicator, part in table.groupby("indicator", sort=True, observed=True):
+        keys = ["geography", *used[indicator]]
+        for key, series in part.groupby(keys, sort=True, observed=True):
+            groups = tuple((dimension, group) for dimension, group in zip(used[indicator], key[1:]) if group)
+            ordered = series.sort_values("time", kind="stable")
+            expected.append((indicator, key[0], groups, ordered["period"].tolist(), ordered["value"].tolist()))
+    got = [(rows.indicator[number], rows.geography[number], rows.groups[number],
+            rows.period[start:end].tolist(), rows.value[start:end].tolist())
+           for number, (start, end) in enumerate(zip(rows.starts, rows.ends))]
+    assert repr(got) == repr(expected)  # repr: NaN values compare equal

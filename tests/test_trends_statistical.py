@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pymannkendall
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from scipy.stats import theilslopes
+
+from generator.trends import statistical
 
 from generator.trends.method import (
     DECREASING,
@@ -18,7 +22,7 @@ from generator.trends.method import (
     NOT_ENOUGH_DATA,
     WORSENING_TREND,
 )
-from generator.trends.statistical import statistical_trend
+from generator.trends.statistical import statistical_trend, statistical_trends
 
 # The worked example of EPA QA/G-9S (2006), section 3.3.2.1: eleven annual values.
 EPA_YEARS = list(range(2000, 2011))
@@ -171,3 +175,51 @@ def test_negating_the_values_mirrors_the_trend(values, confidence):
     if plain.s is not None:
         assert (negated.s, negated.p_value) == (-plain.s, pytest.approx(plain.p_value))
         assert negated.slope_per_year == pytest.approx(-plain.slope_per_year, abs=1e-9)
+
+
+@st.composite
+def tied_series(draw):
+    """Times in order, some repeated (2010-11 and 2010-20 both start in 2010), and values with many ties."""
+    length = draw(st.integers(min_value=0, max_value=40))
+    steps = draw(st.lists(st.sampled_from([0.0, 0.25, 1.0, 1.0, 1.0, 3.0]), min_size=length, max_size=length))
+    times = [2000 + sum(steps[:i + 1]) for i in range(length)]
+    values = draw(st.lists(st.one_of(st.sampled_from([0.0, -0.0, 1.5, 2.0, 2.0, 7.25]),
+                                     st.floats(min_value=-1e6, max_value=1e6)), min_size=length, max_size=length))
+    return times, values
+
+
+# scipy warns of a series whose times are all one (no slope: NaN) and of its confidence interval, which is not used.
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=300, deadline=None)
+@given(series=tied_series(), confidence=confidence_strategy)
+@example(series=(EPA_YEARS, [float(v) for v in EPA_VALUES]), confidence=0.95)
+@example(series=([2000.0 + i for i in range(6)], [3.0] * 6), confidence=0.95)  # S = 0 and Var(S) = 0
+def test_the_numbers_are_pymannkendalls_and_scipys_to_the_bit(series, confidence):
+    """The method is pymannkendall's original test and scipy's Theil-Sen slope: computed for many series at once,
+    the numbers must be exactly theirs, ties and repeated times included."""
+    times, values = series
+    result = statistical_trend(times, values, confidence=confidence)
+    if len(values) < 5:
+        assert result.s is None
+        return
+    test = pymannkendall.original_test(values, alpha=1 - confidence)
+    assert (result.s, result.variance, result.z, result.p_value) == (
+        float(test.s), float(test.var_s), float(test.z), float(test.p))
+    assert result.trend == {"increasing": INCREASING, "decreasing": DECREASING, "no trend": NO_TREND}[test.trend]
+    if len(set(times)) > 1:
+        assert result.slope_per_year == float(theilslopes(values, times).slope)
+
+
+def test_many_series_at_once_are_each_series_alone(monkeypatch):
+    """Series of several lengths, in batches small enough that a length's series are split across several."""
+    monkeypatch.setattr(statistical, "_PAIRS_AT_A_TIME", 300)
+    rng = np.random.default_rng(7)
+    lengths = np.array([0, 7, 3, 5, 12, 7, 7, 5, 1, 12, 7, 30])
+    times = np.concatenate([2000 + np.cumsum(rng.choice([0.0, 1.0, 1.0, 2.0], size=n)) for n in lengths])
+    values = np.round(rng.normal(size=lengths.sum()), 1)  # rounded, so that some values tie
+    together = statistical_trends(lengths, times, values)
+    starts = np.cumsum(lengths) - lengths
+    alone = [statistical_trend(times[start:start + n].tolist(), values[start:start + n].tolist())
+             for start, n in zip(starts, lengths)]
+    assert together == alone
+    assert [trend.periods for trend in together] == lengths.tolist()

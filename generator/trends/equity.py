@@ -69,8 +69,24 @@ def equity_gaps(
     it over the periods in which both have a value, from `base_period` (or the first such period after it)
     to the last.
     """
-    desired = _desired_sign(direction)
     values, times = _values_by_group(rows)
+    return equity_gaps_of_values(values, times, direction=direction, groups=groups, reference=reference,
+                                 base_period=base_period, little_change=little_change)
+
+
+def equity_gaps_of_values(
+    values: dict[str, dict[str, float]],
+    times: dict[str, float],
+    *,
+    direction: str,
+    groups: Sequence[str],
+    reference: str | None = None,
+    base_period: str | None = None,
+    little_change: float = GAP_LITTLE_CHANGE,
+) -> EquityGaps:
+    """`equity_gaps` of each group's values by period (a group with rows but no value has an empty dict) and
+    each period's time: for a caller that has them without a table."""
+    desired = _desired_sign(direction)
     present = [group for group in groups if group in values]
     declared = reference is not None and bool(values.get(reference))
     chosen = reference if declared else _best_off(values, present, times, desired)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from generator.periods import parse_period
@@ -125,7 +126,13 @@ def status_from_score(score: float) -> str:
 
 
 def _time(period: str | float) -> float:
-    return float(period) if isinstance(period, (int, float)) else parse_period(str(period)).time
+    return float(period) if isinstance(period, (int, float)) else _label_time(str(period))
+
+
+# The trends assess tens of thousands of series over a few hundred distinct periods: each label is parsed once.
+@lru_cache(maxsize=4096)
+def _label_time(label: str) -> float:
+    return parse_period(label).time
 
 
 def _growth(start: float, end: float, years: float) -> float:

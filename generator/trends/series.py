@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 import numpy as np
-
 import pandas as pd
 
 from generator.agenda import Agenda, Indicator
 from generator.observations import dimensions_by_indicator
 from generator.periods import parse_period
-from generator.trends.equity import EquityGaps, equity_gaps
+from generator.trends.equity import EquityGaps, equity_gaps_of_values
+from generator.trends.grouping import SeriesRows, group_series
 from generator.trends.method import NOT_ASSESSED, NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
 from generator.trends.progress import Progress, assess_progress, status_from_score
-from generator.trends.statistical import StatisticalTrend, statistical_trend
+from generator.trends.statistical import StatisticalTrend, statistical_trends
 
 
 @dataclass(frozen=True)
@@ -111,30 +112,18 @@ class Trends:
 
 def compute_trends(observations: pd.DataFrame, agenda: Agenda) -> Trends:
     """Every series' trend; pure: the same table and agenda give the same trends."""
-    dimensions = agenda.dimension_ids
-    indicators = agenda.indicators_by_id
-    series: list[SeriesTrend] = []
+    dimensions_used = dimensions_by_indicator(observations, agenda.dimension_ids)
+    rows = group_series(observations, dimensions_used)
+    series = _series_trends(rows, agenda)
     by_indicator: dict[str, list[SeriesTrend]] = {}
-    rows_by_indicator: dict[str, pd.DataFrame] = {}
-    dimensions_used = dimensions_by_indicator(observations, dimensions)
-    # One indicator at a time, keyed by only the dimensions it uses: a national agenda has hundreds of dimensions
-    # and each indicator a few, and grouping on all of them was most of this stage's time. The dimensions left
-    # out are blank throughout the indicator, so the series and their order are those of grouping on all.
-    for indicator_id, rows in observations.groupby("indicator", sort=True, observed=True):
-        indicator = indicators[indicator_id]
-        rows_by_indicator[indicator_id] = rows
-        used = list(dimensions_used[indicator_id])
-        own = by_indicator.setdefault(indicator_id, [])
-        # Grouping slices every column of the frame for every series: only the ones a series trend reads.
-        needed = rows[["geography", *used, "period", "time", "value", "status"]]
-        for key, part in needed.groupby(["geography", *used], sort=True, observed=True):
-            groups = tuple((dimension, group) for dimension, group in zip(used, key[1:]) if group)
-            own.append(_series_trend(indicator, key[0], groups, part, agenda.area))
-        series.extend(own)
-    summaries = {}
-    for indicator in agenda.indicators:
-        gaps = _gaps(indicator, rows_by_indicator.get(indicator.id), dimensions_used.get(indicator.id, ()), agenda)
-        summaries[indicator.id] = _indicator_trend(indicator, by_indicator.get(indicator.id, []), gaps, agenda)
+    for trend in series:
+        by_indicator.setdefault(trend.indicator, []).append(trend)
+    gaps = _gaps(rows, agenda)
+    summaries = {
+        indicator.id: _indicator_trend(indicator, by_indicator.get(indicator.id, []), gaps.get(indicator.id, {}),
+                                       agenda)
+        for indicator in agenda.indicators
+    }
     return Trends(tuple(series), summaries, dimensions_used)
 
 
@@ -182,83 +171,125 @@ def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[st
     )
 
 
-def _gaps(indicator: Indicator, rows: pd.DataFrame | None, used: tuple[str, ...],
-          agenda: Agenda) -> dict[str, EquityGaps]:
-    """Equity gaps in the initiative's area, for each dimension the indicator is broken down by."""
-    if rows is None:
-        return {}
-    gaps = {}
-    # The dimensions the indicator does not use are blank in all its rows: comparing them would change nothing.
-    dimensions = used
-    in_area = rows[rows["geography"] == agenda.area]
-    for dimension in indicator.dimensions:
-        others = [other for other in dimensions if other != dimension]
-        broken_down = in_area[(in_area[dimension] != "") & (in_area[others] == "").all(axis=1)]
-        if broken_down.empty:
-            continue
-        definition = agenda.dimensions_by_id[dimension]
-        gaps[dimension] = equity_gaps(
-            broken_down.assign(group=broken_down[dimension])[["group", "period", "time", "value"]],
+def _series_trends(rows: SeriesRows, agenda: Agenda) -> list[SeriesTrend]:
+    """Each series' trend: the statistical trends of all series at once, the rest series by series."""
+    if not len(rows):
+        return []
+    indicators = [agenda.indicators_by_id[indicator_id] for indicator_id in rows.indicator]
+    thresholds = {indicator.id: Thresholds(*indicator.progress_thresholds) if indicator.progress_thresholds
+                  else None for indicator in agenda.indicators}
+    lengths = rows.ends - rows.starts
+    has_value = ~np.isnan(rows.value)
+    valued = np.add.reduceat(has_value, rows.starts)
+    # The points of each series with a value, one series after another.
+    valued_starts = (np.cumsum(valued) - valued).tolist()
+    valued_periods = rows.period[has_value]
+    valued_values = rows.value[has_value]
+    valued_statuses = rows.status[has_value]
+
+    breaks = np.where(rows.status == "break_in_series", np.arange(len(rows.status)), -1)
+    break_periods = [
+        _break_period(rows.period[row], indicator.baseline_period) if row >= 0 else None
+        for row, indicator in zip(np.maximum.reduceat(breaks, rows.starts).tolist(), indicators)
+    ]
+    # The statistical trend reads the whole series after any break: a change of method is not a trend.
+    break_times = [-math.inf if period is None else parse_period(period).time for period in break_periods]
+    tested = has_value & (rows.time >= np.repeat(break_times, lengths))
+    statistical = statistical_trends(np.add.reduceat(tested, rows.starts), rows.time[tested], rows.value[tested])
+
+    series = []
+    firsts, lasts = rows.period[rows.starts].tolist(), rows.period[rows.ends - 1].tolist()
+    for number, (indicator, start, count) in enumerate(zip(indicators, valued_starts, valued.tolist())):
+        values = valued_values[start:start + count].tolist()
+        progress = assess_progress(
+            valued_periods[start:start + count].tolist(),
+            values,
             direction=indicator.direction,
-            groups=definition.groups,
-            reference=definition.reference_group,
-            base_period=indicator.baseline_period,
+            base_period=break_periods[number] or indicator.baseline_period,
+            target=indicator.target_value,
+            target_period=indicator.target_period,
+            limit=indicator.limit,
+            thresholds=thresholds[indicator.id],
         )
+        change = relative = movement = None
+        if progress.base_value is not None and progress.latest_value is not None:
+            change = progress.latest_value - progress.base_value
+            relative = change / abs(progress.base_value) if progress.base_value else None
+            rounded = round(change, indicator.decimals)
+            movement = "up" if rounded > 0 else "down" if rounded < 0 else "flat"
+        geography, groups = rows.geography[number], rows.groups[number]
+        series.append(SeriesTrend(
+            indicator=indicator.id,
+            geography=geography,
+            groups=groups,
+            headline=geography == agenda.area and not groups,
+            periods_with_value=count,
+            first_period=firsts[number],
+            last_period=lasts[number],
+            last_value=values[-1] if count else None,
+            latest_flag=valued_statuses[start + count - 1] if count else "",
+            break_period=break_periods[number],
+            change=change,
+            relative_change=relative,
+            movement=movement,
+            has_target=indicator.has_target,
+            progress=progress,
+            statistical=statistical[number],
+        ))
+    return series
+
+
+def _break_period(latest_break: str, base_period: str | None) -> str | None:
+    """The period progress is measured from after the latest break in series, if the break is after the base.
+
+    Values before a break in series measure something else: progress is only measured after it.
+    """
+    if base_period is None or parse_period(latest_break).time > parse_period(base_period).time:
+        return latest_break
+    return None
+
+
+def _gaps(rows: SeriesRows, agenda: Agenda) -> dict[str, dict[str, EquityGaps]]:
+    """Equity gaps in the initiative's area: indicator id → dimension id → the gaps between its groups.
+
+    A dimension's groups are the series in the area broken down by that dimension alone.
+    """
+    broken_down: dict[tuple[str, str], list[int]] = {}
+    for number, (geography, groups) in enumerate(zip(rows.geography, rows.groups)):
+        if geography == agenda.area and len(groups) == 1:
+            broken_down.setdefault((rows.indicator[number], groups[0][0]), []).append(number)
+    gaps: dict[str, dict[str, EquityGaps]] = {}
+    for indicator in agenda.indicators:
+        for dimension in indicator.dimensions:
+            numbers = broken_down.get((indicator.id, dimension))
+            if not numbers:
+                continue
+            values: dict[str, dict[str, float]] = {}
+            times: dict[str, float] = {}
+            for number in numbers:
+                values[rows.groups[number][0][1]] = _values_by_period(rows, number, times)
+            definition = agenda.dimensions_by_id[dimension]
+            gaps.setdefault(indicator.id, {})[dimension] = equity_gaps_of_values(
+                values,
+                times,
+                direction=indicator.direction,
+                groups=definition.groups,
+                reference=definition.reference_group,
+                base_period=indicator.baseline_period,
+            )
     return gaps
 
 
-def _series_trend(indicator: Indicator, geography: str, groups, rows: pd.DataFrame, area: str) -> SeriesTrend:
-    # Plain arrays, not DataFrame filters: a national agenda has tens of thousands of series, and pandas' cost
-    # per operation, not the arithmetic, was the time. The sort is the one DataFrame.sort_values("time") does.
-    times = rows["time"].to_numpy(dtype="float64")
-    order = np.argsort(times, kind="quicksort")
-    times = times[order]
-    periods = rows["period"].to_numpy(dtype=object)[order]
-    values = rows["value"].to_numpy(dtype="float64")[order]
-    statuses = rows["status"].to_numpy(dtype=object)[order]
-    has_value = ~np.isnan(values)
-    base_period = indicator.baseline_period
-    breaks = periods[statuses == "break_in_series"].tolist()
-    break_period = None
-    if breaks:
-        # Values before a break in series measure something else: progress is only measured after it.
-        latest_break = breaks[-1]
-        if base_period is None or parse_period(latest_break).time > parse_period(base_period).time:
-            base_period = break_period = latest_break
-    progress = assess_progress(
-        periods[has_value].tolist(),
-        values[has_value].tolist(),
-        direction=indicator.direction,
-        base_period=base_period,
-        target=indicator.target_value,
-        target_period=indicator.target_period,
-        limit=indicator.limit,
-        thresholds=Thresholds(*indicator.progress_thresholds) if indicator.progress_thresholds else None,
-    )
-    # The statistical trend reads the whole series after any break: a change of method is not a trend.
-    after_break = has_value if break_period is None else has_value & (times >= parse_period(break_period).time)
-    change = relative = movement = None
-    if progress.base_value is not None and progress.latest_value is not None:
-        change = progress.latest_value - progress.base_value
-        relative = change / abs(progress.base_value) if progress.base_value else None
-        rounded = round(change, indicator.decimals)
-        movement = "up" if rounded > 0 else "down" if rounded < 0 else "flat"
-    valued = int(has_value.sum())
-    return SeriesTrend(
-        indicator=indicator.id,
-        geography=geography,
-        groups=groups,
-        headline=geography == area and not groups,
-        periods_with_value=valued,
-        first_period=periods[0],
-        last_period=periods[-1],
-        last_value=float(values[has_value][-1]) if valued else None,
-        latest_flag=statuses[has_value][-1] if valued else "",
-        break_period=break_period,
-        change=change,
-        relative_change=relative,
-        movement=movement,
-        has_target=indicator.has_target,
-        progress=progress,
-        statistical=statistical_trend(times[after_break].tolist(), values[after_break].tolist()),
-    )
+def _values_by_period(rows: SeriesRows, number: int, times: dict[str, float]) -> dict[str, float]:
+    """Series `number`'s values by period (none where suppressed), noting each period's time in `times`."""
+    start, end = rows.starts[number], rows.ends[number]
+    periods = rows.period[start:end].tolist()
+    if len(set(periods)) < len(periods):
+        repeated = next(period for period in periods if periods.count(period) > 1)
+        raise ValueError(f"more than one row for group {rows.groups[number][0][1]!r} in period {repeated!r}")
+    values = {}
+    for period, time, value in zip(periods, rows.time[start:end].tolist(), rows.value[start:end].tolist()):
+        times[period] = time
+        if not math.isnan(value):
+            values[period] = value
+    return values
