@@ -16,7 +16,7 @@ import pandas as pd
 
 from generator import buildcache, charts as charting, images, incremental
 from generator.downloads import OTHER_DOWNLOADS, build_downloads, sha256
-from generator.observations import observations_table
+from generator.observations import IndicatorRows, observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
 from generator.project import Project
 from generator.site import build_site, hand_written_pages, read_narratives, write_docs
@@ -155,7 +155,7 @@ def _chart_specs(observations: pd.DataFrame, trends, agenda) -> tuple[dict[str, 
     """Each indicator's charts, and the static spec of every chart and sparkline by its image key."""
     charts = {}
     specs = {}
-    for indicator_id, rows in _rows_by_indicator(observations, trends, agenda):
+    for indicator_id, rows in IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used):
         indicator = agenda.indicators_by_id.get(indicator_id)
         if indicator is None:
             continue
@@ -167,19 +167,6 @@ def _chart_specs(observations: pd.DataFrame, trends, agenda) -> tuple[dict[str, 
         if headline["value"].notna().sum() >= 2:
             specs[f"indicators/{indicator.id}/sparkline"] = charting.sparkline_spec(indicator, headline)
     return charts, specs
-
-
-def _rows_by_indicator(observations: pd.DataFrame, trends, agenda):
-    """(indicator id, its rows) with only the dimension columns that indicator uses, in the table's order.
-
-    Taking all of a national agenda's ~180 dimension columns for every indicator cost more than its charts did.
-    """
-    dimensions = set(agenda.dimension_ids)
-    shared = [name for name in observations.columns if name not in dimensions]
-    for indicator_id, positions in observations.groupby("indicator", sort=False, observed=True).indices.items():
-        columns = [*shared, *trends.dimensions_used.get(indicator_id, ())]
-        yield indicator_id, pd.DataFrame({name: observations[name].array.take(positions) for name in columns},
-                                         index=observations.index[positions])
 
 
 def _download_list(downloads: dict[str, bytes], observations: pd.DataFrame) -> list[Download]:

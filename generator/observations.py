@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import compress
 
 import numpy as np
@@ -98,3 +99,47 @@ def dimensions_by_indicator(observations: pd.DataFrame, dimensions: tuple[str, .
         for indicator in observations.loc[observations[dimension] != "", "indicator"].unique():
             used[indicator].append(dimension)
     return {indicator: tuple(names) for indicator, names in used.items()}
+
+
+@dataclass(frozen=True)
+class IndicatorRows:
+    """The observations table cut by indicator: each indicator's rows with only the dimension columns it uses.
+
+    The cut is made once, as each indicator's row positions; a frame is taken only when a stage asks for it, so no
+    stage holds a second copy of the table. A national agenda has ~180 dimension columns and an indicator uses a
+    few: taking them all for every indicator, in every stage, cost more than drawing the charts did.
+    """
+
+    table: pd.DataFrame
+    positions: dict[str, np.ndarray]  # indicator id → its rows' positions in `table`, in the table's order
+    dimensions: dict[str, tuple[str, ...]]  # indicator id → the dimensions with a group in some of its rows
+    shared: tuple[str, ...]  # the columns every indicator keeps: all but the dimensions
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, dimension_ids: tuple[str, ...],
+           dimensions: dict[str, tuple[str, ...]] | None = None) -> IndicatorRows:
+        """`dimensions` as `dimensions_by_indicator` gives them (Trends.dimensions_used); found here when None."""
+        if dimensions is None:
+            dimensions = dimensions_by_indicator(table, dimension_ids)
+        positions = table.groupby("indicator", sort=False, observed=True).indices if len(table) else {}
+        all_dimensions = set(dimension_ids)
+        shared = tuple(name for name in table.columns if name not in all_dimensions)
+        return cls(table, dict(positions), dict(dimensions), shared)
+
+    def __iter__(self):
+        """(indicator id, its rows), in the table's order of indicators."""
+        for indicator_id in self.positions:
+            yield indicator_id, self.rows(indicator_id)
+
+    def __contains__(self, indicator_id: str) -> bool:
+        return indicator_id in self.positions
+
+    def columns(self, indicator_id: str) -> list[str]:
+        return [*self.shared, *self.dimensions.get(indicator_id, ())]
+
+    def rows(self, indicator_id: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """The indicator's rows (none if it has no data) with `columns`, by default its own columns."""
+        names = self.columns(indicator_id) if columns is None else columns
+        positions = self.positions.get(indicator_id, np.zeros(0, dtype="int64"))
+        return pd.DataFrame({name: self.table[name].array.take(positions) for name in names},
+                            index=self.table.index[positions], columns=names)
