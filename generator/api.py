@@ -162,10 +162,9 @@ def _chart_specs(observations: pd.DataFrame, trends, agenda) -> tuple[dict[str, 
         charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
         for chart in charts[indicator.id]:
             specs[f"indicators/{indicator.id}/{chart.name}"] = chart.static_spec
-        used = list(trends.dimensions_used.get(indicator.id, ()))
-        headline = rows[(rows["geography"] == agenda.area) & (rows[used] == "").all(axis=1)]
-        if headline["value"].notna().sum() >= 2:
-            specs[f"indicators/{indicator.id}/sparkline"] = charting.sparkline_spec(indicator, headline)
+        sparkline = charting.sparkline_spec(indicator, rows, agenda)
+        if sparkline is not None:
+            specs[f"indicators/{indicator.id}/sparkline"] = sparkline
     return charts, specs
 
 

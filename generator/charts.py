@@ -71,6 +71,52 @@ class Chart:
         return {**self.spec, "width": WIDTH}
 
 
+class _Rows:
+    """Some of an indicator's rows as plain columns: text as objects, numbers as floats (NaN when missing).
+
+    A chart picks and reshapes a few hundred rows a dozen ways; pandas' cost per call, not the work itself, was
+    most of the time a national agenda's charts took, so the charts work on numpy arrays instead.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray]):
+        self.columns = columns
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, numbers: tuple[str, ...]) -> _Rows:
+        return cls({name: np.asarray(frame[name], dtype="float64" if name in numbers else object)
+                    for name in frame.columns})
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def where(self, selection: np.ndarray) -> _Rows:
+        """The rows a boolean mask or an array of positions selects, in that order."""
+        return _Rows({name: values[selection] for name, values in self.columns.items()})
+
+    def with_columns(self, **columns) -> _Rows:
+        return _Rows({**self.columns, **{name: np.asarray(values, dtype=object) if not isinstance(values, np.ndarray)
+                                         else values for name, values in columns.items()}})
+
+    def records(self, names: list[str], **constants) -> list[dict]:
+        """JSON-ready rows of `names`, then each constant: a missing value is null, not NaN."""
+        columns = []
+        for name in names:
+            values = self.columns[name]
+            listed = values.tolist()
+            for position in np.flatnonzero(pd.isna(values)):
+                listed[position] = None
+            columns.append(listed)
+        keys = [*names, *constants]
+        extra = tuple(constants.values())
+        return [dict(zip(keys, (*row, *extra))) for row in zip(*columns)]
+
+
+NUMBER_COLUMNS = ("value", "lower_bound", "upper_bound", "time")
+
+
 def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[SeriesTrend],
                      agenda: Agenda) -> list[Chart]:
     """The headline chart, then one chart by geography and one per dimension that has data."""
@@ -80,43 +126,75 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
     # hundreds of them, which made every comparison below hundreds of columns wide.
     dimensions = [dimension for dimension in agenda.dimension_ids
                   if dimension in rows.columns and (rows[dimension] != "").any()]
-    totals = rows[(rows[dimensions] == "").all(axis=1)]
-    domain = _period_domain(rows["period"])
+    table = _Rows.of(rows[["period", "time", "geography", *dimensions, "value", "lower_bound", "upper_bound",
+                           "status", "note"]], NUMBER_COLUMNS)
+    blank = {dimension: table[dimension] == "" for dimension in dimensions}
+    in_area = table["geography"] == agenda.area
+    total = np.logical_and.reduce([np.ones(len(table), dtype=bool), *blank.values()])
+    periods = list(dict.fromkeys(table["period"].tolist()))
+    domain = _period_domain(periods)
+    shown = _formatter(indicator, agenda)
     charts = []
-    headline_rows = totals[totals["geography"] == agenda.area]
     headline = next((trend for trend in series if trend.headline), None)
-    if not headline_rows.empty:
+    if (total & in_area).any():
         # The headline chart runs on to the target period, so that the path to the target can be drawn.
-        headline_domain = _period_domain(pd.concat([rows["period"], pd.Series([indicator.target_period])])) \
-            if indicator.has_target else domain
-        charts.append(_headline_chart(indicator, headline_rows, headline, headline_domain, agenda))
-    if totals["geography"].nunique() > 1:
-        named = totals.assign(group=totals["geography"].map(lambda key: agenda.geographies[key].name))
+        headline_domain = _period_domain([*periods, indicator.target_period]) if indicator.has_target else domain
+        charts.append(_headline_chart(indicator, table.where(total & in_area), headline, headline_domain, agenda,
+                                      shown))
+    totals = table.where(total)
+    if len(set(totals["geography"].tolist())) > 1:
+        names = {key: agenda.geographies[key].name for key in set(totals["geography"].tolist())}
+        named = totals.with_columns(group=[names[key] for key in totals["geography"].tolist()])
         trends = {agenda.geographies[trend.geography].name: trend for trend in series if not trend.groups}
         charts.append(_groups_chart(indicator, named, "geography", "By geography", "Geography", trends, domain,
-                                    agenda))
+                                    agenda, shown))
     for dimension in (agenda.dimensions_by_id[dimension] for dimension in dimensions):
-        others = [other for other in dimensions if other != dimension.id]
-        broken_down = rows[(rows[dimension.id] != "") & (rows["geography"] == agenda.area)
-                           & (rows[others] == "").all(axis=1)]
-        if broken_down.empty:
+        others = np.logical_and.reduce([in_area, *(blank[other] for other in dimensions if other != dimension.id)])
+        broken_down = table.where(~blank[dimension.id] & others)
+        if not len(broken_down):
             continue
         order = {group: position for position, group in enumerate(dimension.groups)}
-        broken_down = broken_down.assign(group=broken_down[dimension.id])
-        broken_down = broken_down.sort_values(["group", "time"], key=lambda column: column.map(order)
-                                              if column.name == "group" else column)
+        groups = broken_down[dimension.id]
+        # Groups in the agenda's order (any it does not list last), then by time; stable, as sorting the table was.
+        positions = np.lexsort((broken_down["time"], [order.get(group, len(order)) for group in groups.tolist()]))
+        broken_down = broken_down.with_columns(group=groups).where(positions)
         trends = {trend.groups[0][1]: trend for trend in series
                   if trend.geography == agenda.area and len(trend.groups) == 1 and trend.groups[0][0] == dimension.id}
         charts.append(_groups_chart(indicator, broken_down, dimension.id, f"By {dimension.label.lower()}",
-                                    dimension.label, trends, domain, agenda))
+                                    dimension.label, trends, domain, agenda, shown))
     return charts
 
 
-def sparkline_spec(indicator: Indicator, rows: pd.DataFrame) -> dict:
-    """A word-sized line of the headline series, for scorecards."""
+def sparkline_spec(indicator: Indicator, rows: pd.DataFrame, agenda: Agenda) -> dict | None:
+    """A word-sized line of the headline series, for scorecards; None without two values to join."""
+    dimensions = [dimension for dimension in agenda.dimension_ids if dimension in rows.columns]
+    table = _Rows.of(rows[["period", "time", "value", "geography", *dimensions]], NUMBER_COLUMNS)
+    headline = np.logical_and.reduce([table["geography"] == agenda.area, ~np.isnan(table["value"]),
+                                      *(table[dimension] == "" for dimension in dimensions)])
+    if np.count_nonzero(headline) < 2:
+        return None
     spec = _filled(_sparkline_template(), {})
-    spec["datasets"] = {ROWS.name: _records(rows[rows["value"].notna()][["period", "time", "value"]])}
+    spec["datasets"] = {ROWS.name: table.where(headline).records(["period", "time", "value"])}
     return spec
+
+
+def _formatter(indicator: Indicator, agenda: Agenda):
+    """Values as the site writes them, each distinct value formatted once."""
+    unit = agenda.units[indicator.unit]
+    known: dict[float, str] = {}
+
+    def shown(values: np.ndarray) -> list[str]:
+        texts = []
+        for value in values.tolist():
+            # NaN is never found (NaN != NaN) and formats quickly as the dash; 0.0 and -0.0 are one key but are
+            # written differently.
+            text = known.get(value) if value else None
+            if text is None:
+                text = known[value] = format_value(value, indicator, unit)
+            texts.append(text)
+        return texts
+
+    return shown
 
 
 @functools.lru_cache(maxsize=None)
@@ -128,22 +206,23 @@ def _sparkline_template() -> dict:
     return chart.configure_view(stroke=None).to_dict(validate=False)
 
 
-def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend | None, domain: list[str],
-                    agenda: Agenda) -> Chart:
+def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None, domain: list[str],
+                    agenda: Agenda, shown) -> Chart:
     unit = agenda.units[indicator.unit]
     area = agenda.geographies[agenda.area].name
-    data = rows.assign(
-        shown=rows["value"].map(lambda value: format_value(value, indicator, unit)),
-        flag=rows["status"].map(STATUS_LABELS),
+    data = rows.with_columns(
+        shown=shown(rows["value"]),
+        flag=[STATUS_LABELS.get(status) for status in rows["status"].tolist()],
         interval=[_interval(low, high, indicator) for low, high in zip(rows["lower_bound"], rows["upper_bound"])],
-    )[["period", "value", "lower_bound", "upper_bound", "shown", "flag", "interval", "note"]]
-    plotted = data[data["value"].notna()]
+    )
+    columns = ["period", "value", "lower_bound", "upper_bound", "shown", "flag", "interval", "note"]
+    plotted = data.where(~np.isnan(data["value"]))
     layers: dict[str, list[dict]] = {}
-    if trend and trend.progress.base_period and trend.progress.base_period in set(plotted["period"]):
-        layers["base"] = _records(plotted[plotted["period"] == trend.progress.base_period].assign(label="Base"))
-    breaks = data[rows["status"].to_numpy() == "break_in_series"]
-    if not breaks.empty:
-        layers["break"] = _records(breaks.head(1).assign(label="Change of method"))
+    if trend and trend.progress.base_period and trend.progress.base_period in set(plotted["period"].tolist()):
+        layers["base"] = plotted.where(plotted["period"] == trend.progress.base_period).records(columns, label="Base")
+    breaks = np.flatnonzero(data["status"] == "break_in_series")
+    if len(breaks):
+        layers["break"] = data.where(breaks[:1]).records(columns, label="Change of method")
     if indicator.has_target and trend and trend.progress.base_value is not None:
         # The path needed: a straight line from the base value to the target value at the target period, so a
         # reader sees whether the values run ahead of it or behind it.
@@ -154,16 +233,16 @@ def _headline_chart(indicator: Indicator, rows: pd.DataFrame, trend: SeriesTrend
         layers["target"] = [{"value": indicator.target_value, "label": label}]
     title = f"{indicator.title}, {area}"
     description = _headline_description(indicator, trend, area, agenda)
-    template = _headline_template(plotted["lower_bound"].notna().any(), frozenset(layers))
+    template = _headline_template(bool((~np.isnan(plotted["lower_bound"])).any()), frozenset(layers))
     spec = _filled(template, {"domain": domain, "ticks": _ticks(domain), "unit": unit.label,
                               "format": d3_format(indicator), "title": _lines(title),
                               "description": description})
-    spec["datasets"] = {ROWS.name: _records(plotted), **layers}
+    spec["datasets"] = {ROWS.name: plotted.records(columns), **layers}
     table = Table(
         caption=f"{indicator.title}, {area}: the values in the chart",
         columns=("Period", "Value", "Interval", "Status", "Note"),
-        rows=tuple((row.period, row.shown, row.interval, row.flag if row.flag != "Final" else "", row.note)
-                   for row in data.itertuples()),
+        rows=tuple((period, text, interval, flag if flag != "Final" else "", note) for period, text, interval, flag, note
+                   in zip(*(data[name].tolist() for name in ("period", "shown", "interval", "flag", "note")))),
     )
     return Chart(indicator.id, "headline", title, description, spec, table)
 
@@ -212,35 +291,37 @@ def _headline_template(interval: bool, layers: frozenset[str]) -> dict:
     return _finish(chart)
 
 
-def _groups_chart(indicator: Indicator, rows: pd.DataFrame, name: str, title: str, legend: str,
-                  trends: dict[str, SeriesTrend], domain: list[str], agenda: Agenda) -> Chart:
-    unit = agenda.units[indicator.unit]
-    groups = list(dict.fromkeys(rows["group"]))
-    data = rows.assign(shown=rows["value"].map(lambda value: format_value(value, indicator, unit)),
-                       flag=rows["status"].map(STATUS_LABELS))[["period", "group", "value", "shown", "flag", "note"]]
-    plotted = data[data["value"].notna()]
+def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, legend: str,
+                  trends: dict[str, SeriesTrend], domain: list[str], agenda: Agenda, shown) -> Chart:
+    groups = list(dict.fromkeys(rows["group"].tolist()))
+    data = rows.with_columns(shown=shown(rows["value"]),
+                             flag=[STATUS_LABELS.get(status) for status in rows["status"].tolist()])
+    columns = ["period", "group", "value", "shown", "flag", "note"]
+    plotted = data.where(~np.isnan(data["value"]))
     description = _groups_description(indicator, title, groups, trends, agenda)
     many = len(groups) > MANY_GROUPS
     if many:
         description += (f" With {len(groups)} groups the lines are not told apart in the picture: choose a group in"
                         " the menu to bring its line forward, or read every value in the table.")
     spec = _filled(_many_groups_template() if many else _groups_template(), {
-        "domain": domain, "ticks": _ticks(domain), "unit": unit.label, "format": d3_format(indicator),
-        "legend": legend, "groups": groups, "selector": selector_name(name),
+        "domain": domain, "ticks": _ticks(domain), "unit": agenda.units[indicator.unit].label,
+        "format": d3_format(indicator), "legend": legend, "groups": groups, "selector": selector_name(name),
         "title": _lines(f"{indicator.title}: {title.lower()}"), "description": description,
         "highlight": f"Highlight {legend.lower()}: ",
     })
     spec["params"][0]["bind"].update(options=[None, *groups], labels=["All groups", *groups])
-    spec["datasets"] = {ROWS.name: _records(plotted), "latest": _records(plotted.groupby("group", sort=False).tail(1))}
-    shown: dict[tuple[str, str], str] = {}
-    for period, group, text in zip(data["period"], data["group"], data["shown"]):
-        if isinstance(text, str):
-            shown.setdefault((period, group), text)
-    present = set(data["period"])
+    # Each group's last plotted row, in the rows' order.
+    last = {group: position for position, group in enumerate(plotted["group"].tolist())}
+    spec["datasets"] = {ROWS.name: plotted.records(columns),
+                        "latest": plotted.where(np.array(sorted(last.values()), dtype="int64")).records(columns)}
+    values: dict[tuple[str, str], str] = {}
+    for period, group, text in zip(data["period"].tolist(), data["group"].tolist(), data["shown"].tolist()):
+        values.setdefault((period, group), text)
+    present = set(data["period"].tolist())
     table = Table(
         caption=f"{indicator.title}, {title.lower()}: the values in the chart",
         columns=("Period", *groups),
-        rows=tuple((period, *(shown.get((period, group), "–") for group in groups))
+        rows=tuple((period, *(values.get((period, group), "–") for group in groups))
                    for period in domain if period in present),
     )
     return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", description, spec, table)
@@ -355,17 +436,6 @@ def _filled(template, values: dict[str, object]):
     return template
 
 
-def _records(rows: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows: a missing value is null, not NaN."""
-    columns = []
-    for name in rows.columns:
-        values = rows[name].tolist()
-        for position in np.flatnonzero(rows[name].isna().to_numpy()):
-            values[position] = None
-        columns.append(values)
-    return [dict(zip(rows.columns, row)) for row in zip(*columns)]
-
-
 def _x() -> alt.X:
     return alt.X("period:O", title="Period", sort=_list_slot("domain"), scale=alt.Scale(domain=_list_slot("domain")),
                  axis=alt.Axis(values=_list_slot("ticks"), labelAngle=-40, labelOverlap="greedy"))
@@ -386,13 +456,18 @@ def _lines(title: str) -> list[str]:
     return textwrap.wrap(title, TITLE_CHARACTERS) or [title]
 
 
-def _period_domain(periods: pd.Series) -> list[str]:
+def _period_domain(labels: list[str]) -> list[str]:
     """Every period from the first to the last, so a year without data shows as a gap, not a join."""
-    parsed = sorted({label: parse_period(label) for label in periods.unique()}.values(), key=lambda p: p.time)
+    parsed = sorted({label: _period(label) for label in labels}.values(), key=lambda p: p.time)
     full = periods_between(parsed[0], parsed[-1])
     if full and set(full) >= {period.label for period in parsed}:
         return full
     return [period.label for period in parsed]
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(label: str):
+    return parse_period(label)
 
 
 def _interval(low, high, indicator: Indicator) -> str:
