@@ -108,9 +108,9 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     for indicator_id, result in reused.items():
         charts[indicator_id] = list(result.charts)
         specs.update(result.specs)
-    pictures = images.render_images(
-        specs, png={key for key in specs if not key.endswith("/sparkline")},
-        cache=cache_folder if cache else None)
+    # Without the cache every image is drawn again, into the same folder: a build holds none of them in memory.
+    pictures = images.render_images(specs, cache_folder, png={key for key in specs if not key.endswith("/sparkline")},
+                                    reuse=cache)
     assets = {
         "assets/javascripts/vega.js": images.javascript_bundle(cache_folder).encode("utf-8"),
     }

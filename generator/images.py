@@ -5,7 +5,8 @@ internally, so threads do not help), hence two things:
 
 - images are kept in a content-addressed cache (`build/cache/images/`), keyed by the spec's JSON, vl-convert's
   version and the generator's version: a rebuild renders only the charts whose spec changed;
-- what is not in the cache is rendered in worker processes (`workers`; see WORKERS_VARIABLE for the default).
+- what is not in the cache is rendered in worker processes (`workers`; see WORKERS_VARIABLE for the default),
+  each writing its images into the cache itself, so no image passes through the build's own memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,50 +42,52 @@ DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 @dataclass(frozen=True)
 class Images:
-    """The images of one build by chart key (`indicators/<id>/<name>`), and how many came from the cache."""
+    """Where the images of one build are, by chart key (`indicators/<id>/<name>`), and how many were drawn.
 
-    svgs: dict[str, bytes]
-    pngs: dict[str, bytes]
+    Images stay on disk, in the cache: a national site has thousands, and holding their bytes until the pages are
+    written made the build's memory grow with the site.
+    """
+
+    svgs: dict[str, Path]
+    pngs: dict[str, Path]
     hits: int  # charts whose images were in the cache
     misses: int  # charts rendered by this build
 
-    def files(self) -> dict[str, bytes]:
-        """Path in the docs folder → bytes: `<key>.svg` for every chart, `<key>.png` for those given PNG."""
-        return {**{f"{key}.svg": data for key, data in self.svgs.items()},
-                **{f"{key}.png": data for key, data in self.pngs.items()}}
+    def files(self) -> dict[str, Path]:
+        """Path in the docs folder → the file to put there: `<key>.svg` for every chart, `<key>.png` for those
+        given PNG."""
+        return {**{f"{key}.svg": path for key, path in self.svgs.items()},
+                **{f"{key}.png": path for key, path in self.pngs.items()}}
 
 
-def render_images(specs: dict[str, dict], png: set[str] | frozenset[str] = frozenset(), cache: Path | None = None,
-                  workers: int | None = None) -> Images:
-    """SVG for each spec by the same key, and PNG too for the keys in `png`; from `cache` when there.
+def render_images(specs: dict[str, dict], cache: Path, png: set[str] | frozenset[str] = frozenset(),
+                  workers: int | None = None, reuse: bool = True) -> Images:
+    """SVG for each spec by the same key, and PNG too for the keys in `png`, drawn into `cache` unless there (or
+    always, without `reuse`).
 
-    `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS; a cache of None renders everything.
+    `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS.
     """
-    keys = {key: spec_key(spec) for key, spec in specs.items()}
-    svgs: dict[str, bytes] = {}
-    pngs: dict[str, bytes] = {}
-    missing = []
+    svgs: dict[str, Path] = {}
+    pngs: dict[str, Path] = {}
+    jobs = []
     for key in sorted(specs):
-        stored = _cached(cache, keys[key], key in png)
-        if stored is None:
-            missing.append(key)
-            continue
-        svgs[key], png_bytes = stored
+        paths = _paths(cache, spec_key(specs[key]))
+        svgs[key] = paths["svg"]
         if key in png:
-            pngs[key] = png_bytes
-    jobs = [(json.dumps(specs[key], separators=(",", ":")), VEGA_LITE_VERSION, key in png) for key in missing]
-    for key, (svg, png_bytes) in zip(missing, _render_all(jobs, workers)):
-        svgs[key] = svg
-        if png_bytes is not None:
-            pngs[key] = png_bytes
-        _store(cache, keys[key], svg, png_bytes)
-    return Images(svgs, pngs, hits=len(specs) - len(missing), misses=len(missing))
+            pngs[key] = paths["png"]
+        # The SVG is written last, so its presence says the entry is whole.
+        if not reuse or not paths["svg"].is_file() or (key in png and not paths["png"].is_file()):
+            jobs.append((json.dumps(specs[key], separators=(",", ":")), VEGA_LITE_VERSION,
+                         str(paths["svg"]), str(paths["png"]) if key in png else None))
+    _render_all(jobs, workers)
+    return Images(svgs, pngs, hits=len(specs) - len(jobs), misses=len(jobs))
 
 
 def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
-    """Static SVG for each spec, by the same key, without a cache."""
-    images = render_images(specs, workers=workers)
-    return {key: svg.decode("utf-8") for key, svg in images.svgs.items()}
+    """Static SVG for each spec, by the same key, drawn afresh (into a temporary cache)."""
+    with tempfile.TemporaryDirectory(prefix="images-") as folder:
+        images = render_images(specs, Path(folder), workers=workers)
+        return {key: path.read_text(encoding="utf-8") for key, path in images.svgs.items()}
 
 
 def spec_key(spec: dict) -> str:
@@ -97,46 +101,24 @@ def spec_key(spec: dict) -> str:
     return digest.hexdigest()
 
 
-def _render_all(jobs: list[tuple[str, str, bool]], workers: int | None) -> list[tuple[bytes, bytes | None]]:
+def _render_all(jobs: list[tuple[str, str, str, str | None]], workers: int | None) -> None:
     workers = workers or int(os.environ.get(WORKERS_VARIABLE) or DEFAULT_WORKERS)
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return [render_one(job) for job in jobs]
+        for job in jobs:
+            render_one(job)
+        return
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
     # half-way; and a spawned worker holds only what it renders, not the build's tables.
     context = multiprocessing.get_context("spawn")
     chunk = max(1, min(32, len(jobs) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(render_one, jobs, chunksize=chunk))
+        for _ in pool.map(render_one, jobs, chunksize=chunk):
+            pass
 
 
 def _paths(cache: Path, key: str) -> dict[str, Path]:
     folder = cache / "images" / key[:2]
     return {kind: folder / f"{key}.{kind}" for kind in IMAGE_FORMATS}
-
-
-def _cached(cache: Path | None, key: str, with_png: bool) -> tuple[bytes, bytes | None] | None:
-    if cache is None:
-        return None
-    paths = _paths(cache, key)
-    try:
-        svg = paths["svg"].read_bytes()
-        return svg, (paths["png"].read_bytes() if with_png else None)
-    except FileNotFoundError:
-        return None
-
-
-def _store(cache: Path | None, key: str, svg: bytes, png: bytes | None) -> None:
-    if cache is None:
-        return
-    paths = _paths(cache, key)
-    paths["svg"].parent.mkdir(parents=True, exist_ok=True)
-    # PNG first, then SVG: the SVG's presence is what says the entry is whole.
-    for kind, data in (("png", png), ("svg", svg)):
-        if data is None:
-            continue
-        partial = paths[kind].with_suffix(f".{kind}.{os.getpid()}.tmp")
-        partial.write_bytes(data)
-        partial.replace(paths[kind])
 
 
 def javascript_bundle(cache: Path | None = None) -> str:

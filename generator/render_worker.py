@@ -1,19 +1,34 @@
-"""The work of one image-rendering process: a spec in, SVG (and PNG) out.
+"""The work of one image-rendering process: a spec in, SVG (and PNG) files out.
 
-Its own module, importing nothing but vl-convert, because each worker process is spawned fresh and imports the
-module of the function it runs: importing `generator.images` would import Altair and pandas in every worker.
+Its own module, importing nothing but vl-convert and the standard library, because each worker process is spawned
+fresh and imports the module of the function it runs: importing `generator.images` would import Altair and pandas
+in every worker.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import vl_convert
 
 
-def render_one(job: tuple[str, str, bool]) -> tuple[bytes, bytes | None]:
-    """(spec as JSON, Vega-Lite version, with PNG) → SVG, and PNG when asked.
+def render_one(job: tuple[str, str, str, str | None]) -> None:
+    """(spec as JSON, Vega-Lite version, SVG path, PNG path or None): draws the SVG, and the PNG when asked.
 
-    PNG from the SVG: that measured a third of the cost of drawing the spec again (vegalite_to_png).
+    PNG from the SVG: that measured a third of the cost of drawing the spec again (vegalite_to_png). Each file is
+    written under a temporary name and then renamed, PNG first: an SVG in place means its entry is whole, even when
+    two builds draw the same chart at once.
     """
-    spec, vl_version, with_png = job
+    spec, vl_version, svg_path, png_path = job
     svg = vl_convert.vegalite_to_svg(spec, vl_version=vl_version)
-    return svg.encode("utf-8"), (bytes(vl_convert.svg_to_png(svg)) if with_png else None)
+    if png_path is not None:
+        _write(Path(png_path), bytes(vl_convert.svg_to_png(svg)))
+    _write(Path(svg_path), svg.encode("utf-8"))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    partial.replace(path)

@@ -38,8 +38,9 @@ def hand_written_pages(site_src: Path) -> list[str]:
     return sorted(path.name for path in site_src.glob("*.md"))
 
 
-def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[str, bytes]) -> None:
-    """A fresh docs folder: site_src copied, then generated pages and files, which may not overwrite it."""
+def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[str, bytes | Path]) -> None:
+    """A fresh docs folder: site_src copied, then generated pages and files (their bytes, or a file to link or copy
+    there), which may not overwrite it."""
     if docs.exists():
         shutil.rmtree(docs)
     docs.mkdir(parents=True)
@@ -85,9 +86,16 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes | Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    if not isinstance(data, Path):
+        path.write_bytes(data)
+        return
+    # A hard link where the file system allows it: chart images are thousands of files already on disk in the cache.
+    try:
+        os.link(data, path)
+    except OSError:
+        shutil.copyfile(data, path)
 
 
 @contextmanager
