@@ -24,11 +24,8 @@ import vl_convert
 
 from generator import __version__
 from generator.charts import VEGA_LITE_VERSION
-from generator.render_worker import render_one
+from generator.render_worker import render_one, use_bundled_fonts
 
-# Below this many charts to render, starting worker processes (each imports vl-convert and starts its JavaScript
-# runtime, about a second) costs more than it saves.
-PARALLEL_FROM = 24
 IMAGE_FORMATS = ("svg", "png")
 # Two processes by default where there are two cores. Re-measured on the quiet 2-core benchmark machine with 100
 # uncached UK charts (SVG and PNG), twice each: one process 16.6 to 17.6 s, two processes 13.7 and 13.8 s, about
@@ -37,6 +34,8 @@ IMAGE_FORMATS = ("svg", "png")
 # already use the second core; a loaded machine can set the variable to 1.) Set it to the number of processes to
 # try more on a larger machine.
 WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
+# Each worker process takes about a second to start (vl-convert's JavaScript runtime): fewer charts than this share one.
+MIN_JOBS_PER_WORKER = 24
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
@@ -79,7 +78,7 @@ def render_images(specs: dict[str, dict], cache: Path, png: set[str] | frozenset
         if not reuse or not paths["svg"].is_file() or (key in png and not paths["png"].is_file()):
             jobs.append((json.dumps(specs[key], separators=(",", ":")), VEGA_LITE_VERSION,
                          str(paths["svg"]), str(paths["png"]) if key in png else None))
-    _render_all(jobs, workers)
+    _render_all(jobs, cache, workers)
     return Images(svgs, pngs, hits=len(specs) - len(jobs), misses=len(jobs))
 
 
@@ -95,23 +94,26 @@ def spec_key(spec: dict) -> str:
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256()
     for part in (f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}",
-                 f"generator {__version__}", text):
+                 f"generator {__version__}", "vl-convert's own fonts", text):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def _render_all(jobs: list[tuple[str, str, str, str | None]], workers: int | None) -> None:
-    workers = workers or int(os.environ.get(WORKERS_VARIABLE) or DEFAULT_WORKERS)
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
-        for job in jobs:
-            render_one(job)
+def _render_all(jobs: list[tuple[str, str, str, str | None]], cache: Path, workers: int | None) -> None:
+    """Draw in worker processes, even for one chart: each uses only vl-convert's own fonts (see
+    `render_worker.use_bundled_fonts`), which cannot be changed in a process that has drawn already, and which would
+    reach everything the build starts (Chromium, in the tests) if set in the build's own process."""
+    if not jobs:
         return
+    workers = workers or int(os.environ.get(WORKERS_VARIABLE) or DEFAULT_WORKERS)
+    workers = max(1, min(workers, -(-len(jobs) // MIN_JOBS_PER_WORKER)))
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
     # half-way; and a spawned worker holds only what it renders, not the build's tables.
     context = multiprocessing.get_context("spawn")
     chunk = max(1, min(32, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=use_bundled_fonts,
+                             initargs=(str(cache / "fonts"),)) as pool:
         for _ in pool.map(render_one, jobs, chunksize=chunk):
             pass
 

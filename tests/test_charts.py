@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from generator import charts
+from generator import charts, render_worker
 from generator.agenda import Geography, read_agenda
 from generator.images import render_svgs
 from generator.periods import parse_period
@@ -70,3 +73,19 @@ def test_a_chart_of_many_groups_draws_them_in_grey_and_names_only_the_chosen_one
     assert ">Place 7</text>" not in nothing_chosen and nothing_chosen.count("<text") < 30
     chosen = {**chart.static_spec, "params": [{**param, "value": "Place 7"}]}
     assert ">Place 7</text>" in render_svgs({"chart": chosen})["chart"], "the chosen group is named at its end"
+
+
+def test_images_are_drawn_with_vl_converts_own_fonts_only_and_the_build_keeps_its_environment(agenda, tmp_path,
+                                                                                              monkeypatch):
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    chart = geography_chart(agenda, 3)
+    svg = render_svgs({"chart": chart.static_spec})["chart"]
+    assert ">Place 3</text>" in svg
+    assert "FONTCONFIG_FILE" not in os.environ, "Chromium, started by the same process, must keep the system's fonts"
+
+    # What each drawing process is given: a fontconfig file whose only font folder is empty.
+    render_worker.use_bundled_fonts(str(tmp_path / "fonts"))
+    config = Path(os.environ["FONTCONFIG_FILE"])
+    folders = re.findall(r"<dir>(.*?)</dir>", config.read_text(encoding="utf-8"))
+    assert folders == [str(tmp_path / "fonts" / "none")]
+    assert Path(folders[0]).is_dir() and not any(Path(folders[0]).iterdir())
