@@ -13,6 +13,7 @@ from generator.observations import dimensions_by_indicator
 from generator.periods import parse_period
 from generator.trends import compute_trends, scoreboard
 from generator.trends.grouping import group_series
+from generator.trends.progress import assess_progress
 
 AREA = "cedar-river-county"
 
@@ -170,3 +171,17 @@ def test_series_are_those_pandas_grouping_gives(seed, as_categories):
             rows.period[start:end].tolist(), rows.value[start:end].tolist())
            for number, (start, end) in enumerate(zip(rows.starts, rows.ends))]
     assert repr(got) == repr(expected)  # repr: NaN values compare equal
+
+
+@pytest.mark.parametrize("values", [
+    {"2015": 50, "2016": 52, "2019": 58, "2020": 61},  # one point after another
+    {"2015-16": 50, "2015": 49, "2020": 61, "2020-21": 60},  # two periods start in 2015 and two in 2020
+])
+def test_each_series_progress_is_the_method_applied_to_its_own_values(agenda, values):
+    changed = with_indicator(agenda, target_value=None, target_period=None, baseline_period="2015",
+                             progress_series=("total",))
+    indicator = changed.indicators_by_id["kindergarten-readiness"]
+    [trend] = compute_trends(observations({TOTAL: values}), changed).series
+    assert trend.progress == assess_progress(list(values), list(values.values()), direction=indicator.direction,
+                                             base_period="2015")
+    assert trend.progress.base_value is not None and trend.progress.latest_value is not None

@@ -60,8 +60,6 @@ def assess_progress(
     the desired direction. With a `target` and `target_period`, progress is measured against the growth
     needed to reach the target; without, against fixed growth rates, adjusted near a natural `limit`.
     """
-    if direction not in ("increase", "decrease"):
-        raise ValueError(f"direction must be 'increase' or 'decrease', not {direction!r}")
     points = sorted(
         (_time(period), period, float(value))
         for period, value in zip(periods, values)
@@ -70,9 +68,24 @@ def assess_progress(
     if base_period is not None:
         base_time = _time(base_period)
         points = [point for point in points if point[0] >= base_time]
-    if len(points) < MIN_PERIODS:
+    return progress_between(points[0] if points else None, points[-1] if points else None, len(points),
+                            direction=direction, target=target, target_period=target_period, limit=limit,
+                            thresholds=thresholds)
+
+
+Point = tuple[float, "str | float", float]  # (time, period, value)
+
+
+def progress_between(base: Point | None, latest: Point | None, count: int, *, direction: str,
+                     target: float | None = None, target_period: str | float | None = None,
+                     limit: float | None = None, thresholds: Thresholds | None = None) -> Progress:
+    """`assess_progress` for a caller that has found the series' points already: the first and the last of the
+    `count` points with a value from the base period on (the method reads no others)."""
+    if direction not in ("increase", "decrease"):
+        raise ValueError(f"direction must be 'increase' or 'decrease', not {direction!r}")
+    if count < MIN_PERIODS:
         return Progress(NOT_AVAILABLE, reason="fewer than two periods with a value")
-    (t0, base_label, v0), (t1, latest_label, v1) = points[0], points[-1]
+    (t0, base_label, v0), (t1, latest_label, v1) = base, latest
     used = dict(base_period=str(base_label), base_value=v0, latest_period=str(latest_label), latest_value=v1)
     if (v0 > 0 > v1) or (v0 < 0 < v1):
         return Progress(NOT_AVAILABLE, reason="the base and latest values have opposite signs", **used)

@@ -15,7 +15,7 @@ from generator.periods import parse_period
 from generator.trends.equity import EquityGaps, equity_gaps_of_values
 from generator.trends.grouping import SeriesRows, group_series
 from generator.trends.method import NOT_ASSESSED, NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
-from generator.trends.progress import Progress, assess_progress, status_from_score
+from generator.trends.progress import Progress, assess_progress, progress_between, status_from_score
 from generator.trends.statistical import StatisticalTrend, statistical_trends
 
 
@@ -197,20 +197,24 @@ def _series_trends(rows: SeriesRows, agenda: Agenda) -> list[SeriesTrend]:
     tested = has_value & (rows.time >= np.repeat(break_times, lengths))
     statistical = statistical_trends(np.add.reduceat(tested, rows.starts), rows.time[tested], rows.value[tested])
 
+    base_periods = [period or indicator.baseline_period for period, indicator in zip(break_periods, indicators)]
+    counted, tied = _points_from_base(rows.time[has_value], valued, base_periods)
     series = []
     firsts, lasts = rows.period[rows.starts].tolist(), rows.period[rows.ends - 1].tolist()
+    # As Python numbers, as the method computes with them.
+    times, periods, numbers = (array.tolist() for array in (rows.time[has_value], valued_periods, valued_values))
     for number, (indicator, start, count) in enumerate(zip(indicators, valued_starts, valued.tolist())):
         values = valued_values[start:start + count].tolist()
-        progress = assess_progress(
-            valued_periods[start:start + count].tolist(),
-            values,
-            direction=indicator.direction,
-            base_period=break_periods[number] or indicator.baseline_period,
-            target=indicator.target_value,
-            target_period=indicator.target_period,
-            limit=indicator.limit,
-            thresholds=thresholds[indicator.id],
-        )
+        method = dict(direction=indicator.direction, target=indicator.target_value,
+                      target_period=indicator.target_period, limit=indicator.limit, thresholds=thresholds[indicator.id])
+        if tied[number]:
+            # Two periods that start at the same time (2015 and 2015-16): the method's own ordering decides.
+            progress = assess_progress(valued_periods[start:start + count].tolist(), values,
+                                       base_period=base_periods[number], **method)
+        else:
+            first, last = start + count - counted[number], start + count - 1
+            progress = progress_between((times[first], periods[first], numbers[first]),
+                                        (times[last], periods[last], numbers[last]), counted[number], **method)
         change = relative = movement = None
         if progress.base_value is not None and progress.latest_value is not None:
             change = progress.latest_value - progress.base_value
@@ -237,6 +241,20 @@ def _series_trends(rows: SeriesRows, agenda: Agenda) -> list[SeriesTrend]:
             statistical=statistical[number],
         ))
     return series
+
+
+def _points_from_base(times: np.ndarray, counts: np.ndarray, base_periods: list[str | None]) -> tuple[list, list]:
+    """For series laid one after another (`counts` points each, in time order): how many of each one's points are
+    from its base period on, and whether two of its points share a time."""
+    base_times = np.array([-math.inf if period is None else parse_period(period).time for period in base_periods])
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    eligible = np.concatenate([[0], np.cumsum(times >= np.repeat(base_times, counts))])
+    same = np.zeros(len(times), dtype=bool)
+    same[1:] = times[1:] == times[:-1]
+    same[starts[counts > 0]] = False  # a series' first point and the last of the series before it
+    repeats = np.concatenate([[0], np.cumsum(same)])
+    return (eligible[ends] - eligible[starts]).tolist(), (repeats[ends] - repeats[starts] > 0).tolist()
 
 
 def _break_period(latest_break: str, base_period: str | None) -> str | None:
