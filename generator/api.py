@@ -49,7 +49,7 @@ def validate(project: Project, paths: list[Path] | None = None) -> Validated:
     return validate_project(project, paths)
 
 
-STAGES = ("load", "validate", "compute", "charts", "pages", "mkdocs")
+STAGES = ("load", "validate", "compute", "charts", "images", "pages", "mkdocs")
 
 
 def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | None = None,
@@ -108,13 +108,16 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     for indicator_id, result in reused.items():
         charts[indicator_id] = list(result.charts)
         specs.update(result.specs)
+    done("charts")
+
+    say("Drawing chart images")
     # Without the cache every image is drawn again, into the same folder: a build holds none of them in memory.
     pictures = images.render_images(specs, cache_folder, png={key for key in specs if not key.endswith("/sparkline")},
                                     reuse=cache)
     assets = {
         "assets/javascripts/vega.js": images.javascript_bundle(cache_folder).encode("utf-8"),
     }
-    done("charts")
+    done("images")
 
     say("Writing downloads and pages")
     downloads = build_downloads(observations, trends, agenda, packages)

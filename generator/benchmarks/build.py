@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-STAGES = ("load", "validate", "compute", "charts", "pages", "mkdocs")
+from generator.api import STAGES  # load, validate, compute, charts, images, pages, mkdocs
+
 SCALES = ("example", "uk", "generated")
 KINDS = ("build", "rebuild", "1 change")
 BASELINE = "example"
@@ -97,7 +98,8 @@ def benchmark_table(summary: dict) -> str:
     if "doubling_ratio" in summary:
         ratios = summary["doubling_ratio"]
         lines.append("doubling (2N / N seconds): " + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
-    lines.append("load: reading and hashing the inputs; validate: loading and validating the packages. "
+    lines.append("load: reading and hashing the inputs; validate: loading and validating the packages; charts: the "
+                 "Vega-Lite specs, tables and descriptions; images: drawing each chart's SVG and PNG (vl-convert). "
                  f"× base: the total over the {BASELINE} build's in this run. peak MB: the build process; "
                  "workers MB: the largest image-rendering process. indicators: trends and charts kept from the "
                  "cache or computed; images: chart images kept or drawn.")
