@@ -253,7 +253,8 @@ def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None
     description = _headline_description(indicator, trend, area, agenda)
     template = _headline_template(bool((~np.isnan(plotted["lower_bound"])).any()), frozenset(layers))
     spec = _filled(template, {"domain": domain, "ticks": _ticks(domain), "unit": unit.label,
-                              "format": d3_format(indicator), "title": _lines(title),
+                              "format": d3_format(indicator), "step": 10.0 ** -indicator.decimals,
+                              "title": _lines(title),
                               "description": description})
     spec["datasets"] = {ROWS.name: plotted.records(columns), **layers}
     table = Table(
@@ -270,7 +271,7 @@ def _headline_template(interval: bool, layers: frozenset[str]) -> dict:
     """The headline chart with placeholders, for one shape: an interval band or not, and which of the layers
     drawn from data of their own ("base", "break", "path", "target") it has."""
     x = _x()
-    y = alt.Y("value:Q", title=_slot("unit"), axis=alt.Axis(format=_slot("format")), scale=alt.Scale(zero=False))
+    y = _y()
     tooltip = [alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value"),
                alt.Tooltip("flag:N", title="Status"), alt.Tooltip("note:N", title="Note")]
     base = alt.Chart()
@@ -323,7 +324,8 @@ def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, lege
                         " the menu to bring its line forward, or read every value in the table.")
     spec = _filled(_many_groups_template() if many else _groups_template(), {
         "domain": domain, "ticks": _ticks(domain), "unit": agenda.units[indicator.unit].label,
-        "format": d3_format(indicator), "legend": legend, "groups": groups, "selector": selector_name(name),
+        "format": d3_format(indicator), "step": 10.0 ** -indicator.decimals, "legend": legend, "groups": groups,
+        "selector": selector_name(name),
         "title": _lines(f"{indicator.title}: {title.lower()}"), "description": description,
         "highlight": f"Highlight {legend.lower()}: ",
     })
@@ -349,7 +351,7 @@ def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, lege
 def _groups_template() -> dict:
     """A chart of one line per group, with placeholders: every chart by geography or by a dimension is this one."""
     x = _x()
-    y = alt.Y("value:Q", title=_slot("unit"), axis=alt.Axis(format=_slot("format")), scale=alt.Scale(zero=False))
+    y = _y()
     color = alt.Color("group:N", title=_slot("legend"), sort=_list_slot("groups"),
                       legend=alt.Legend(orient="bottom", columns=3), scale=alt.Scale(range=GROUP_COLOURS))
     base = alt.Chart()
@@ -389,7 +391,7 @@ def _many_groups_template() -> dict:
     ends, since colours repeat past ten and the names pile up on each other (and each name is text vl-convert must
     measure: a chart of 200 areas drew 446 texts in 2.3 s). The group chosen in the menu is drawn in blue and named."""
     x = _x()
-    y = alt.Y("value:Q", title=_slot("unit"), axis=alt.Axis(format=_slot("format")), scale=alt.Scale(zero=False))
+    y = _y()
     selector = _slot("selector")
     chosen = f"{selector} != null && datum.group == {selector}"
     tooltip = [alt.Tooltip("group:N", title=_slot("legend")), alt.Tooltip("period:N", title="Period"),
@@ -452,6 +454,12 @@ def _filled(template, values: dict[str, object]):
             return values[whole.group(1)]
         return _SLOT.sub(lambda match: str(values[match.group(1)]), template)
     return template
+
+
+def _y() -> alt.Y:
+    # Ticks no closer than the values' last decimal: 0.25 written with one decimal read as a second "0.3".
+    return alt.Y("value:Q", title=_slot("unit"), scale=alt.Scale(zero=False),
+                 axis=alt.Axis(format=_slot("format"), tickMinStep=alt.ExprRef(f"({_slot('step')})")))
 
 
 def _x() -> alt.X:

@@ -89,3 +89,15 @@ def test_images_are_drawn_with_vl_converts_own_fonts_only_and_the_build_keeps_it
     folders = re.findall(r"<dir>(.*?)</dir>", config.read_text(encoding="utf-8"))
     assert folders == [str(tmp_path / "fonts" / "none")]
     assert Path(folders[0]).is_dir() and not any(Path(folders[0]).iterdir())
+
+
+def test_the_value_axis_never_labels_two_ticks_alike(agenda):
+    # Values of one decimal over a narrow range: Vega's ticks at 0.05 apart read 0.2, 0.3, 0.3, 0.4, 0.4, 0.5.
+    table = observations([AREA]).assign(value=[0.2, 0.2, 0.5])
+    indicator = dataclasses.replace(agenda.indicators_by_id[INDICATOR], target_value=None, target_period=None)
+    assert indicator.decimals == 1
+    [headline] = [chart for chart in charts.indicator_charts(indicator, table, compute_trends(table, agenda)
+                                                             .series_of(INDICATOR), agenda) if chart.name == "headline"]
+    svg = render_svgs({"chart": headline.static_spec})["chart"]
+    labels = re.findall(r">(\d+\.\d)%?</text>", svg)
+    assert len(labels) >= 3 and len(labels) == len(set(labels)), labels
