@@ -27,7 +27,7 @@ from generator.trends.method import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     status: str
     progress_value: float | None = None

@@ -19,7 +19,7 @@ from generator.trends.progress import Progress, assess_progress, progress_betwee
 from generator.trends.statistical import StatisticalTrend, statistical_trends
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SeriesTrend:
     indicator: str
     geography: str

@@ -25,7 +25,7 @@ from generator.trends.method import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatisticalTrend:
     periods: int  # periods with a value (the test used them all, or there were too few to test)
     s: float | None  # Mann-Kendall S
