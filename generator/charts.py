@@ -97,9 +97,8 @@ class _Rows:
         self.columns = columns
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, numbers: tuple[str, ...]) -> _Rows:
-        return cls({name: np.asarray(frame[name], dtype="float64" if name in numbers else object)
-                    for name in frame.columns})
+    def of(cls, frame: pd.DataFrame, names: list[str], numbers: tuple[str, ...]) -> _Rows:
+        return cls({name: _column(frame[name], name in numbers) for name in names})
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -132,6 +131,17 @@ class _Rows:
 NUMBER_COLUMNS = ("value", "lower_bound", "upper_bound", "time")
 
 
+def _column(column: pd.Series, number: bool) -> np.ndarray:
+    """A column as floats, or as objects with NaN where missing; categories through their codes, which is much
+    quicker than pandas' own conversion of a few hundred rows."""
+    if number:
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        labels = np.append(np.asarray(column.cat.categories, dtype=object), np.nan)
+        return labels[column.cat.codes.to_numpy()]  # code -1 (missing) takes the NaN appended last
+    return column.to_numpy(dtype=object)
+
+
 def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[SeriesTrend],
                      agenda: Agenda) -> list[Chart]:
     """The headline chart, then one chart by geography and one per dimension that has data."""
@@ -141,8 +151,8 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
     # hundreds of them, which made every comparison below hundreds of columns wide.
     dimensions = [dimension for dimension in agenda.dimension_ids
                   if dimension in rows.columns and (rows[dimension] != "").any()]
-    table = _Rows.of(rows[["period", "time", "geography", *dimensions, "value", "lower_bound", "upper_bound",
-                           "status", "note"]], NUMBER_COLUMNS)
+    table = _Rows.of(rows, ["period", "time", "geography", *dimensions, "value", "lower_bound", "upper_bound",
+                            "status", "note"], NUMBER_COLUMNS)
     blank = {dimension: table[dimension] == "" for dimension in dimensions}
     in_area = table["geography"] == agenda.area
     total = np.logical_and.reduce([np.ones(len(table), dtype=bool), *blank.values()])
@@ -183,7 +193,7 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
 def sparkline_spec(indicator: Indicator, rows: pd.DataFrame, agenda: Agenda) -> dict | None:
     """A word-sized line of the headline series, for scorecards; None without two values to join."""
     dimensions = [dimension for dimension in agenda.dimension_ids if dimension in rows.columns]
-    table = _Rows.of(rows[["period", "time", "value", "geography", *dimensions]], NUMBER_COLUMNS)
+    table = _Rows.of(rows, ["period", "time", "value", "geography", *dimensions], NUMBER_COLUMNS)
     headline = np.logical_and.reduce([table["geography"] == agenda.area, ~np.isnan(table["value"]),
                                       *(table[dimension] == "" for dimension in dimensions)])
     if np.count_nonzero(headline) < 2:
