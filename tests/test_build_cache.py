@@ -120,6 +120,7 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
     for row in summary["rows"]:
         assert set(row["seconds"]) == {*stages, "total"} and row["peak_mb"] > 0 and row["observations"] > 0
+        assert row["cpu_seconds"] > 0
     assert runs[("generated", "build")]["cache_misses"]["charts"] > 0
     assert runs[("generated", "rebuild")]["cache_hits"]["site"] == 1
     changed = runs[("generated", "1 change")]

@@ -84,7 +84,8 @@ def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, ob
 def benchmark_table(summary: dict) -> str:
     """One table: a row per scale and kind of build, seconds per stage, the total and peak memory."""
     head = f"{'scale':<12} {'build':<8} {'indicators':>10} {'observations':>12} " + " ".join(
-        f"{stage:>8}" for stage in STAGES) + f" {'total s':>8} {'× base':>7} {'peak MB':>8} {'workers MB':>10}" \
+        f"{stage:>8}" for stage in STAGES) + f" {'total s':>8} {'× base':>7} {'CPU s':>7} {'peak MB':>8}" \
+        + f" {'workers MB':>10}" \
         + f" {'indicators':>14} {'images':>15}"
     lines = [head, "-" * len(head)]
     for row in summary["rows"]:
@@ -93,14 +94,16 @@ def benchmark_table(summary: dict) -> str:
         images = f"{row['cache_hits'].get('charts', 0)} kept/{row['cache_misses'].get('charts', 0)} new"
         lines.append(f"{row['scale']:<12} {row['kind']:<8} {row['indicators']:>10,} {row['observations']:>12,} "
                      + " ".join(f"{seconds.get(stage, 0.0):>8.2f}" for stage in STAGES)
-                     + f" {seconds['total']:>8.2f} {row['times_baseline'] or 0:>7.2f} {row['peak_mb']:>8.0f}"
+                     + f" {seconds['total']:>8.2f} {row['times_baseline'] or 0:>7.2f} {row['cpu_seconds']:>7.1f}"
+                     + f" {row['peak_mb']:>8.0f}"
                      + f" {row['workers_peak_mb']:>10.0f} {reused:>14} {images:>15}")
     if "doubling_ratio" in summary:
         ratios = summary["doubling_ratio"]
         lines.append("doubling (2N / N seconds): " + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
     lines.append("load: reading and hashing the inputs; validate: loading and validating the packages; charts: the "
                  "Vega-Lite specs, tables and descriptions; images: drawing each chart's SVG and PNG (vl-convert). "
-                 f"× base: the total over the {BASELINE} build's in this run. peak MB: the build process; "
+                 f"× base: the total over the {BASELINE} build's in this run. CPU s: the build's and its image "
+                 "processes' CPU seconds. peak MB: the build process; "
                  "workers MB: the largest image-rendering process. indicators: trends and charts kept from the "
                  "cache or computed; images: chart images kept or drawn.")
     lines += summary.get("notes", [])
@@ -202,8 +205,12 @@ def measure_build(root: Path) -> dict:
         raise SystemExit(f"the benchmark's project at {root} is not valid")
     seconds = {stage: round(result.timings.get(stage, 0.0), 3) for stage in STAGES}
     seconds["total"] = round(total, 3)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kilobytes on Linux
-    return {"seconds": seconds, "peak_mb": round(peak_mb(), 1), "workers_peak_mb": round(workers, 1),
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = children.ru_maxrss / 1024  # kilobytes on Linux
+    # CPU seconds of the build and of its image-drawing processes: on a shared machine, steadier than the clock.
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_mb": round(peak_mb(), 1),
+            "workers_peak_mb": round(workers, 1),
             "cache_hits": result.cache_hits, "cache_misses": result.cache_misses}
 
 
