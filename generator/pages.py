@@ -21,6 +21,7 @@ from generator.downloads import data_licence, data_package, release_date
 from generator.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.packages import PartnerPackage
 from generator.problems import Report
+from generator.site import VERBATIM_END, VERBATIM_START
 from generator.trends import method
 from generator.trends.progress import assess_progress
 from generator.trends.scoreboard import Scoreboard
@@ -187,6 +188,7 @@ def _environment(content: SiteContent) -> Environment:
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
+    env.filters["verbatim"] = _verbatim
     # A page title in front matter: the theme prints it as HTML (in <title>, the footer, search), so it is escaped
     # first and then written as a JSON string, which YAML reads whatever the title holds.
     env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(text)), ensure_ascii=False))
@@ -198,6 +200,14 @@ def _spec_json(spec: dict) -> Markup:
     """A spec inside <script type="application/json">: `</` could close the element, so it is escaped."""
     text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:
+    """Finished HTML (a chart's spec, a table of numbers) that MkDocs is to pass by: see site.VERBATIM_START.
+
+    `through_mkdocs` False: the page is HTML that MkDocs copies as it is, so the block needs no markers.
+    """
+    return Markup(f"{VERBATIM_START}\n{html}\n{VERBATIM_END}") if through_mkdocs else Markup(html)
 
 
 def _constraints(schema_field: dict) -> str:

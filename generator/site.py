@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -12,10 +13,18 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.project import Project
 
 NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated pages include, not pages of its own
+
+# Finished HTML between these markers reaches the page as it is, without passing through MkDocs. Python-Markdown
+# (twice: md_in_html and MkDocs' anchor check) and the search plugin each parse every tag of a page's raw HTML, and a
+# national indicator's chart specs and data tables are most of them, yet need none of it: the templates wrote them as
+# escaped HTML with no Markdown and no link to check, and a table of numbers does not belong in the search index.
+VERBATIM_START = "<!-- verbatim -->"
+VERBATIM_END = "<!-- /verbatim -->"
 
 
 class SiteError(Exception):
@@ -66,6 +75,7 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
         with _reproducible(build_time), _quiet_mkdocs():
             config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(staging), nav=nav,
                                  strict=True)
+            config.plugins["indicators-verbatim"] = _VerbatimBlocks()
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config, dirty=False)
@@ -83,6 +93,44 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
         raise SiteError(f"MkDocs could not build the site: {error}") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+class _VerbatimBlocks(BasePlugin):
+    """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
+    finished page: Markdown, the search index and the theme see only the comment."""
+
+    PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: dict[str, list[str]] = {}  # by page: the blocks taken out, in order
+
+    @event_priority(-100)  # last: any other plugin still sees the whole page
+    def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
+        first, *rest = markdown.split(VERBATIM_START)
+        kept, blocks = [first], []
+        for part in rest:
+            block, end, after = part.partition(VERBATIM_END)
+            if not end:
+                raise SiteError(f"{page.file.src_uri}: a block opened with {VERBATIM_START} is never closed: "
+                                f"end it with {VERBATIM_END}.")
+            kept += [f"<!-- verbatim {len(blocks)} -->", after]
+            blocks.append(block.strip("\n"))
+        if blocks:
+            self.blocks[page.file.src_uri] = blocks
+        return "".join(kept)
+
+    @event_priority(100)  # first: any other plugin sees the whole page
+    def on_post_page(self, output: str, *, page, **kwargs) -> str:
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if blocks is None:
+            return output
+        found = [int(number) for number in self.PLACEHOLDER.findall(output)]
+        if found != list(range(len(blocks))):
+            raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "
+                            f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
+                            "not inside Markdown code.")
+        return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -1,0 +1,78 @@
+"""The MkDocs stage on a small docs folder: verbatim blocks reach the page as written and stay out of the search
+index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.project import Project
+from generator.site import VERBATIM_END, VERBATIM_START, SiteError, build_site, write_docs
+from conftest import REPO
+
+TABLE = """<div class="table-scroll"><table>
+<caption>Values</caption>
+<tbody>
+<tr><th scope="row">2015</th><td>41.5 unmarked *text*</td></tr>
+</tbody>
+</table></div>"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A project with the site's own mkdocs.yml and no hand-written pages."""
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return Project(tmp_path)
+
+
+def build(project: Project, pages: dict[str, str], files: dict[str, bytes] | None = None) -> Path:
+    docs, site = project.root / "docs", project.root / "site"
+    assets = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
+    write_docs(docs, project.site_src, pages, {**assets, **(files or {})})
+    build_site(project, docs, site, [{"Home": "index.md"}, {"Other": "other.md"}], build_time=1_600_000_000)
+    return site
+
+
+def page(body: str) -> dict[str, str]:
+    return {"index.md": body, "other.md": "# Other\n\nThe other page.\n"}
+
+
+def search_text(site: Path) -> str:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return " ".join(entry["title"] + " " + entry["text"] for entry in index["docs"])
+
+
+def test_a_verbatim_block_reaches_the_page_as_written_and_stays_out_of_search(project):
+    site = build(project, page(f"# Home\n\nSome *prose*.\n\n{VERBATIM_START}\n{TABLE}\n{VERBATIM_END}\n\n"
+                               "## After\n\nMore prose.\n"))
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert TABLE in html, "not one character of the block is changed, not even the Markdown-like *text*"
+    assert "<!-- verbatim" not in html and VERBATIM_END not in html
+    assert html.index("<em>prose</em>") < html.index(TABLE) < html.index('id="after"')
+    words = search_text(site)
+    assert "prose" in words and "More prose" in words
+    assert "41.5" not in words and "Values" not in words
+
+
+def test_blocks_of_a_page_keep_their_order_and_other_pages_are_untouched(project):
+    blocks = [f"<p>block {number}</p>" for number in range(3)]
+    body = "# Home\n\n" + "\n\nText between.\n\n".join(f"{VERBATIM_START}\n{block}\n{VERBATIM_END}" for block in blocks)
+    site = build(project, page(body + "\n"))
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert [html.index(block) for block in blocks] == sorted(html.index(block) for block in blocks)
+    assert "<p>The other page.</p>" in (site / "other" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unclosed_verbatim_block_fails_the_build_and_names_the_page(project):
+    with pytest.raises(SiteError, match=r"index\.md: a block opened with <!-- verbatim --> is never closed"):
+        build(project, page(f"# Home\n\n{VERBATIM_START}\n{TABLE}\n"))
+    assert not (project.root / "site").exists(), "a failed build publishes nothing"
+
+
+def test_a_block_whose_place_is_lost_fails_the_build(project):
+    # Inside a code span Markdown escapes the place-holding comment, so it cannot be found in the finished page.
+    with pytest.raises(SiteError, match=r"index\.md: the places of its verbatim blocks were lost"):
+        build(project, page(f"# Home\n\n`{VERBATIM_START}<p>x</p>{VERBATIM_END}`\n"))
