@@ -76,6 +76,7 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
             config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(staging), nav=nav,
                                  strict=True)
             config.plugins["indicators-verbatim"] = _VerbatimBlocks()
+            config.plugins["indicators-linked-files"] = _LinkedStaticFiles(docs.resolve())
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config, dirty=False)
@@ -131,6 +132,33 @@ class _VerbatimBlocks(BasePlugin):
                             f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
                             "not inside Markdown code.")
         return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
+
+
+class _LinkedStaticFiles(BasePlugin):
+    """Hard-links the docs folder's static files (chart images, downloads: most of a national site's bytes) into the
+    site instead of copying them.
+
+    MkDocs still lists every file, so strict mode checks links to them as before, and it skips copying a file that is
+    already in place (it allows plugins to write into site_dir). A link can be shared safely: every build writes the
+    docs folder afresh, so no later write reaches a published file through it. Across file systems, MkDocs copies.
+    """
+
+    def __init__(self, docs: Path) -> None:
+        super().__init__()
+        self.docs = docs
+
+    @event_priority(-100)  # last before MkDocs copies the static files
+    def on_env(self, env, *, config, files, **kwargs):
+        for file in files:
+            if (file.is_documentation_page() or not file.inclusion.is_included() or file.abs_src_path is None
+                    or not Path(file.abs_src_path).is_relative_to(self.docs)):
+                continue
+            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            try:
+                os.link(file.abs_src_path, file.abs_dest_path)
+            except OSError:
+                continue
+        return env
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -1,5 +1,5 @@
 """The MkDocs stage on a small docs folder: verbatim blocks reach the page as written and stay out of the search
-index."""
+index, static files are linked rather than copied, and strict mode still fails a broken link."""
 
 from __future__ import annotations
 
@@ -76,3 +76,18 @@ def test_a_block_whose_place_is_lost_fails_the_build(project):
     # Inside a code span Markdown escapes the place-holding comment, so it cannot be found in the finished page.
     with pytest.raises(SiteError, match=r"index\.md: the places of its verbatim blocks were lost"):
         build(project, page(f"# Home\n\n`{VERBATIM_START}<p>x</p>{VERBATIM_END}`\n"))
+
+
+def test_static_files_are_linked_into_the_site_and_a_broken_link_still_fails(project, caplog):
+    data = b"period,value\n2015,41.5\n"
+    site = build(project, page("# Home\n\n[The data](data/values.csv)\n"), {"data/values.csv": data})
+    published, source = site / "data" / "values.csv", project.root / "docs" / "data" / "values.csv"
+    assert published.read_bytes() == data
+    assert published.stat().st_ino == source.stat().st_ino, "hard-linked, not copied"
+    assert 'href="data/values.csv"' in (site / "index.html").read_text(encoding="utf-8")
+
+    # The next build writes the docs folder afresh: the published file keeps its bytes until the new site is in.
+    with pytest.raises(SiteError, match="strict mode"):
+        build(project, page("# Home\n\n[The data](data/values.csv)\n"), {"data/other.csv": b"x\n"})
+    assert "contains a link 'data/values.csv', but the target is not found" in caplog.text
+    assert published.read_bytes() == data, "a failed build leaves the previous site as it was"
