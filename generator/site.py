@@ -48,22 +48,51 @@ def hand_written_pages(site_src: Path) -> list[str]:
 
 
 def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[str, bytes]) -> None:
-    """A fresh docs folder: site_src copied, then generated pages and files, which may not overwrite it."""
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    if site_src.is_dir():
-        shutil.copytree(site_src, docs, dirs_exist_ok=True, ignore=shutil.ignore_patterns(NARRATIVES, ".*"))
-    clashes = sorted(path for path in [*pages, *files] if (docs / path).exists())
+    """The docs folder as site_src and the generated pages and files make it; these may not overwrite site_src.
+
+    A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
+    old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
+    a file written over in place would change the site before its build had succeeded; and a national site's images
+    and downloads barely change from one build to the next, so writing them again, and freeing the old site's copies
+    once the new one is in, took seconds.
+    """
+    wanted = _site_src_files(site_src)
+    clashes = sorted(path for path in [*pages, *files] if path in wanted)
     if clashes:
         raise SiteError(
             "site_src/ has files where the generator writes its own: " + ", ".join(clashes)
             + ". Rename or remove them from site_src/."
         )
-    for path, text in pages.items():
-        _write(docs / path, text.encode("utf-8"))
-    for path, data in files.items():
-        _write(docs / path, data)
+    wanted.update({path: text.encode("utf-8") for path, text in pages.items()})
+    wanted.update(files)
+    docs.mkdir(parents=True, exist_ok=True)
+    for directory, folders, names in os.walk(docs, topdown=False):
+        for name in names:
+            path = Path(directory, name)
+            if path.relative_to(docs).as_posix() not in wanted:
+                path.unlink()
+        for name in folders:
+            folder = Path(directory, name)
+            if folder.is_symlink():
+                folder.unlink()
+            elif not any(folder.iterdir()):
+                folder.rmdir()
+    for path, data in wanted.items():
+        _write_if_changed(docs / path, data)
+
+
+def _site_src_files(site_src: Path) -> dict[str, bytes]:
+    """site_src's files by path, but for the narratives (included in pages, not pages themselves) and hidden ones."""
+    found = {}
+    if not site_src.is_dir():
+        return found
+    for directory, folders, names in os.walk(site_src, followlinks=True):
+        folders[:] = sorted(name for name in folders if name != NARRATIVES and not name.startswith("."))
+        for name in names:
+            if name != NARRATIVES and not name.startswith("."):
+                path = Path(directory, name)
+                found[path.relative_to(site_src).as_posix()] = path.read_bytes()
+    return found
 
 
 def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_time: int) -> None:
@@ -139,8 +168,9 @@ class _LinkedStaticFiles(BasePlugin):
     site instead of copying them.
 
     MkDocs still lists every file, so strict mode checks links to them as before, and it skips copying a file that is
-    already in place (it allows plugins to write into site_dir). A link can be shared safely: every build writes the
-    docs folder afresh, so no later write reaches a published file through it. Across file systems, MkDocs copies.
+    already in place (it allows plugins to write into site_dir). A link can be shared safely: write_docs writes a
+    changed file as a new one, never over the old, so no later write reaches a published file through it. Across
+    file systems, MkDocs copies.
     """
 
     def __init__(self, docs: Path) -> None:
@@ -161,7 +191,12 @@ class _LinkedStaticFiles(BasePlugin):
         return env
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
+    path.unlink(missing_ok=True)  # a new file: the old one may be published
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
 

@@ -91,3 +91,27 @@ def test_static_files_are_linked_into_the_site_and_a_broken_link_still_fails(pro
         build(project, page("# Home\n\n[The data](data/values.csv)\n"), {"data/other.csv": b"x\n"})
     assert "contains a link 'data/values.csv', but the target is not found" in caplog.text
     assert published.read_bytes() == data, "a failed build leaves the previous site as it was"
+
+
+def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(project):
+    docs = project.root / "docs"
+    (project.site_src / "assets").mkdir(parents=True)
+    (project.site_src / "assets" / "extra.css").write_text("p {}\n", encoding="utf-8")
+    (project.site_src / "narratives").mkdir()
+    (project.site_src / "narratives" / "home.md").write_text("Included, not a page.\n", encoding="utf-8")
+    write_docs(docs, project.site_src, {"index.md": "# Home\n"}, {"data/a.csv": b"a\n", "data/b.csv": b"b\n"})
+    before = {name: (docs / name).stat().st_ino for name in ("index.md", "data/a.csv", "data/b.csv")}
+    published = docs / "data" / "b.csv"
+    published_copy = project.root / "published-b.csv"
+    published_copy.hardlink_to(published)  # as the site links it
+
+    write_docs(docs, project.site_src, {"index.md": "# Home\n"}, {"data/b.csv": b"b, revised\n", "c.csv": b"c\n"})
+    assert sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()) == [
+        "assets/extra.css", "c.csv", "data/b.csv", "index.md"]
+    assert (docs / "index.md").stat().st_ino == before["index.md"], "unchanged: kept as it was"
+    assert (docs / "data" / "b.csv").read_bytes() == b"b, revised\n"
+    assert (docs / "data" / "b.csv").stat().st_ino != before["data/b.csv"], "changed: a new file"
+    assert published_copy.read_bytes() == b"b\n", "the published file is not written through its link"
+
+    with pytest.raises(SiteError, match="site_src/ has files where the generator writes its own: assets/extra.css"):
+        write_docs(docs, project.site_src, {"index.md": "# Home\n"}, {"assets/extra.css": b""})
