@@ -226,3 +226,13 @@ def test_search_finds_each_charts_description_but_not_its_table_of_numbers(site)
         assert descriptions and captions, folder.name
         assert all(html_text.unescape(text) in words for text in descriptions), folder.name
         assert not any(html_text.unescape(text) in words for text in captions), folder.name
+
+
+def test_search_finds_the_data_pages_words_but_not_each_indicators_checksums(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = " ".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("data/"))
+    html = _page(site, "data")
+    indicator_files = re.findall(r'<a href="indicators/[^"]+" download>.*?<code class="sha256">([0-9a-f]{64})</code>',
+                                 html)
+    assert indicator_files and not any(digest in words for digest in indicator_files)
+    assert "Citation File Format" in words and "sha256sum" in words
