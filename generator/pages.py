@@ -63,7 +63,8 @@ def render_pages(content: SiteContent) -> dict[str, str]:
     """Path in the docs folder → Markdown; also the embed pages (HTML) and the updates feed (Atom), which MkDocs
     copies as they are."""
     env = _environment(content)
-    # Each template looked up once: a lookup checks the template's file for changes, once a page of ~800.
+    # Each template is looked up once: every lookup checks the template's file for changes, and a national site has
+    # ~800 pages.
     templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
                  for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
     agenda = content.agenda

@@ -22,7 +22,8 @@ NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated page
 # Finished HTML between these markers reaches the page as it is, without passing through MkDocs. Python-Markdown
 # (twice: md_in_html and MkDocs' anchor check) and the search plugin each parse every tag of a page's raw HTML, and a
 # national indicator's chart specs and data tables are most of them, yet need none of it: the templates wrote them as
-# escaped HTML with no Markdown and no link to check, and a table of numbers does not belong in the search index.
+# escaped HTML with no Markdown in it (MkDocs checks no link in raw HTML), and a table of numbers does not belong in
+# the search index.
 VERBATIM_START = "<!-- verbatim -->"
 VERBATIM_END = "<!-- /verbatim -->"
 
@@ -187,7 +188,7 @@ class _LinkedStaticFiles(BasePlugin):
             try:
                 os.link(file.abs_src_path, file.abs_dest_path)
             except OSError:
-                continue
+                pass  # MkDocs copies it
         return env
 
 
