@@ -21,6 +21,7 @@ from generator.downloads import data_licence, data_package, release_date
 from generator.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.packages import PartnerPackage
 from generator.problems import Report
+from generator.site import VERBATIM_END, VERBATIM_START
 from generator.trends import method
 from generator.trends.progress import assess_progress
 from generator.trends.scoreboard import Scoreboard
@@ -62,47 +63,51 @@ def render_pages(content: SiteContent) -> dict[str, str]:
     """Path in the docs folder → Markdown; also the embed pages (HTML) and the updates feed (Atom), which MkDocs
     copies as they are."""
     env = _environment(content)
+    # Each template is looked up once: every lookup checks the template's file for changes, and a national site has
+    # ~800 pages.
+    templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
+                 for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
     agenda = content.agenda
     pages = {
-        "index.md": env.get_template("home.md.j2").render(root=""),
-        "data/index.md": env.get_template("data.md.j2").render(
+        "index.md": templates["home"].render(root=""),
+        "data/index.md": templates["data"].render(
             root="../", resources={resource["path"]: resource
                                    for resource in data_package(agenda, content.packages)["resources"]}),
-        "methodology/index.md": env.get_template("methodology.md.j2").render(root="../", **_methodology()),
+        "methodology/index.md": templates["methodology"].render(root="../", **_methodology()),
     }
+    published = _published_by_partner(content.observations)
     for goal in agenda.goals:
-        pages[f"goals/{goal.id}/index.md"] = env.get_template("goal.md.j2").render(
+        pages[f"goals/{goal.id}/index.md"] = templates["goal"].render(
             root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
-            contributors=_contributors(content, [item.id for item in agenda.indicators_of(goal.id)]))
-    by_indicator = _observations_by_indicator(content.observations)
+            contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]))
+    notes = _notes_by_indicator(content.observations)
+    suppressed = _suppressed_by_indicator(content.observations)
+    coverage = _coverage_by_indicator(content.observations, agenda, content.trends.dimensions_used)
     for indicator in agenda.indicators:
-        rows = by_indicator.get(indicator.id, content.observations.iloc[0:0])
         context = dict(
             indicator=indicator, summary=content.trends.indicators[indicator.id],
-            charts=content.charts.get(indicator.id, []), notes=_notes(rows), suppressed=_suppressed(rows),
-            coverage=_coverage(rows, agenda, content.trends.dimensions_used.get(indicator.id, ())),
+            charts=content.charts.get(indicator.id, []), notes=notes.get(indicator.id, []),
+            suppressed=suppressed.get(indicator.id, []), coverage=coverage[indicator.id],
             last_release=next((release for release in (content.updates.releases if content.updates else ())
                                if any(change.indicator == indicator.id for change in release.changes)), None),
             goal=next(goal for goal in agenda.goals if goal.id == indicator.goal),
             steward=next((package for package in content.packages if package.slug == indicator.steward), None),
         )
-        pages[f"indicators/{indicator.id}/index.md"] = env.get_template("indicator.md.j2").render(
-            root="../../", **context)
-        pages[f"embed/{indicator.id}/index.html"] = env.get_template("embed.html.j2").render(
-            root="../../", **context)
+        pages[f"indicators/{indicator.id}/index.md"] = templates["indicator"].render(root="../../", **context)
+        pages[f"embed/{indicator.id}/index.html"] = templates["embed"].render(root="../../", **context)
     for package in content.packages:
-        published = sorted(set(content.observations.loc[content.observations["partner"] == package.slug, "indicator"]))
+        rows_by_indicator = published.get(package.slug, {})
         problems = [problem for problem in (content.report.problems if content.report else [])
                     if problem.partner == package.slug or problem.file.startswith(f"datapackages/{package.slug}/")]
-        pages[f"partners/{package.slug}/index.md"] = env.get_template("partner.md.j2").render(
-            root="../../", package=package, indicator_ids=published,
-            rows=int((content.observations["partner"] == package.slug).sum()),
+        pages[f"partners/{package.slug}/index.md"] = templates["partner"].render(
+            root="../../", package=package, indicator_ids=sorted(rows_by_indicator),
+            rows=sum(rows_by_indicator.values()),
             problems=problems, checked=content.report is not None,
             releases=[release for release in (content.updates.releases if content.updates else ())
                       if release.partner == package.slug],
         )
     if content.updates is not None:
-        pages["updates/index.md"] = env.get_template("updates.md.j2").render(root="../", limit=MAX_RELEASES)
+        pages["updates/index.md"] = templates["updates"].render(root="../", limit=MAX_RELEASES)
         pages["updates/feed.xml"] = atom_feed(content.updates, agenda, env.globals["initiative"],
                                               method.STATUS_NAMES).decode("utf-8")
     return pages
@@ -184,6 +189,7 @@ def _environment(content: SiteContent) -> Environment:
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
+    env.filters["verbatim"] = _verbatim
     # A page title in front matter: the theme prints it as HTML (in <title>, the footer, search), so it is escaped
     # first and then written as a JSON string, which YAML reads whatever the title holds.
     env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(text)), ensure_ascii=False))
@@ -195,6 +201,14 @@ def _spec_json(spec: dict) -> Markup:
     """A spec inside <script type="application/json">: `</` could close the element, so it is escaped."""
     text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:
+    """Finished HTML (a chart's spec, a table of numbers) that MkDocs is to pass by: see site.VERBATIM_START.
+
+    `through_mkdocs` False: the page is HTML that MkDocs copies as it is, so the block needs no markers.
+    """
+    return Markup(f"{VERBATIM_START}\n{html}\n{VERBATIM_END}") if through_mkdocs else Markup(html)
 
 
 def _constraints(schema_field: dict) -> str:
@@ -234,49 +248,80 @@ def _size(size: int) -> str:
     return str(size)
 
 
-def _observations_by_indicator(observations: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {key: rows for key, rows in observations.groupby("indicator", sort=False)}
+# The page facts below come from one pass over the whole table each: cutting it by indicator and asking pandas the
+# same questions of each of a national agenda's ~400 indicators took most of the time spent writing pages.
+
+def _notes_by_indicator(observations: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """Each indicator's distinct notes, each with the periods it applies to (earliest first), ordered by those."""
+    noted = observations.loc[observations["note"] != "", ["indicator", "note", "period", "time"]]
+    dated: dict[str, dict[str, list[tuple[float, str]]]] = {}
+    for indicator_id, note, period, time in zip(*(noted[name].tolist() for name in noted.columns)):
+        dated.setdefault(indicator_id, {}).setdefault(note, []).append((time, period))
+    notes = {}
+    for indicator_id, by_note in dated.items():
+        described = []
+        for note, periods in by_note.items():
+            periods = _earliest_first(periods)
+            described.append((", ".join(periods[:6]) + (" and others" if len(periods) > 6 else ""), note))
+        notes[indicator_id] = sorted(described, key=lambda item: item[0])
+    return notes
 
 
-def _notes(rows: pd.DataFrame) -> list[tuple[str, str]]:
-    """Each distinct note with the periods it applies to, earliest first."""
-    # Only the columns read: filtering a national agenda's ~180 dimension columns for each indicator was slow.
-    noted = rows.loc[rows["note"] != "", ["note", "period", "time"]]
-    notes = []
-    for note, group in noted.groupby("note", sort=False):
-        periods = list(dict.fromkeys(group.sort_values("time")["period"]))
-        notes.append((", ".join(periods[:6]) + (" and others" if len(periods) > 6 else ""), note))
-    return sorted(notes, key=lambda item: item[0])
+def _suppressed_by_indicator(observations: pd.DataFrame) -> dict[str, list[str]]:
+    """Each indicator's periods with a suppressed value, earliest first."""
+    suppressed = observations.loc[observations["status"] == "suppressed", ["indicator", "period", "time"]]
+    dated: dict[str, list[tuple[float, str]]] = {}
+    for indicator_id, period, time in zip(*(suppressed[name].tolist() for name in suppressed.columns)):
+        dated.setdefault(indicator_id, []).append((time, period))
+    return {indicator_id: _earliest_first(periods) for indicator_id, periods in dated.items()}
 
 
-def _suppressed(rows: pd.DataFrame) -> list[str]:
-    """The periods with a suppressed value, earliest first."""
-    suppressed = rows.loc[rows["status"] == "suppressed", ["period", "time"]]
-    return list(dict.fromkeys(suppressed.sort_values("time")["period"]))
+def _earliest_first(dated: list[tuple[float, str]]) -> list[str]:
+    """The distinct periods of (time, period) pairs, in order of time (ties in the order given)."""
+    return list(dict.fromkeys(period for _, period in sorted(dated, key=lambda pair: pair[0])))
 
 
-def _coverage(rows: pd.DataFrame, agenda: Agenda, used: tuple[str, ...]) -> dict:
-    """What an indicator's data cover, in words, for when there is no headline series to show.
+def _coverage_by_indicator(observations: pd.DataFrame, agenda: Agenda,
+                           dimensions_used: dict[str, tuple[str, ...]]) -> dict[str, dict]:
+    """What each indicator's data cover, in words, for when there is no headline series to show.
 
-    `used`: the dimensions with a group in some of the rows (Trends.dimensions_used), in the agenda's order; the
-    others are blank throughout, and testing each of a national agenda's ~180 on every indicator was most of the
-    time spent writing pages.
+    `dimensions_used`: by indicator, the dimensions with a group in some of its rows (Trends.dimensions_used); an
+    indicator's other dimensions are blank throughout, so a row is a total where all the used ones are blank.
     """
-    geographies = [agenda.geographies[key].name for key in dict.fromkeys(rows["geography"]) if key in agenda.geographies]
-    dimensions = [agenda.dimensions_by_id[dimension].label.lower() for dimension in used]
-    return {"rows": len(rows), "geographies": geographies, "dimensions": dimensions,
-            "area_total": bool(((rows["geography"] == agenda.area)
-                                & (rows[list(used)] == "").all(axis=1)).any())}
+    rows = observations["indicator"].value_counts()
+    geographies: dict[str, list[str]] = {}
+    for indicator_id, key in zip(*(observations[["indicator", "geography"]].drop_duplicates()[name].tolist()
+                                   for name in ("indicator", "geography"))):
+        if key in agenda.geographies:
+            geographies.setdefault(indicator_id, []).append(agenda.geographies[key].name)
+    total = (observations["geography"] == agenda.area).to_numpy(copy=True)
+    for dimension in dict.fromkeys(name for used in dimensions_used.values() for name in used):
+        total &= (observations[dimension] == "").to_numpy()
+    with_total = set(observations.loc[total, "indicator"])
+    return {indicator.id: {
+        "rows": int(rows.get(indicator.id, 0)), "geographies": geographies.get(indicator.id, []),
+        "dimensions": [agenda.dimensions_by_id[name].label.lower()
+                       for name in dimensions_used.get(indicator.id, ())],
+        "area_total": indicator.id in with_total,
+    } for indicator in agenda.indicators}
 
 
-def _contributors(content: SiteContent, indicator_ids: list[str]) -> list[tuple[PartnerPackage, list[str]]]:
+def _published_by_partner(observations: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Partner → indicator → how many of its rows that partner publishes, from one pass over the table."""
+    counts = observations.groupby(["partner", "indicator"], observed=True, sort=False).size()
+    published: dict[str, dict[str, int]] = {}
+    for (partner, indicator_id), count in counts.items():
+        published.setdefault(partner, {})[indicator_id] = int(count)
+    return published
+
+
+def _contributors(content: SiteContent, published: dict[str, dict[str, int]],
+                  indicator_ids: list[str]) -> list[tuple[PartnerPackage, list[str]]]:
     """Each partner that publishes or stewards one of these indicators, with the indicators it contributes."""
-    observations = content.observations
     contributors = []
     for package in content.packages:
-        published = set(observations.loc[observations["partner"] == package.slug, "indicator"])
-        stewarded = {item for item in indicator_ids if content.agenda.indicators_by_id[item].steward == package.slug}
-        mine = [item for item in indicator_ids if item in published or item in stewarded]
+        mine = [item for item in indicator_ids
+                if item in published.get(package.slug, {}) or content.agenda.indicators_by_id[item].steward == package.slug]
         if mine:
             contributors.append((package, mine))
     return contributors

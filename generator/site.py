@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -12,10 +13,19 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.project import Project
 
 NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated pages include, not pages of its own
+
+# Finished HTML between these markers reaches the page as it is, without passing through MkDocs. Python-Markdown
+# (twice: md_in_html and MkDocs' anchor check) and the search plugin each parse every tag of a page's raw HTML, and a
+# national indicator's chart specs and data tables are most of them, yet need none of it: the templates wrote them as
+# escaped HTML with no Markdown in it (MkDocs checks no link in raw HTML), and a table of numbers does not belong in
+# the search index.
+VERBATIM_START = "<!-- verbatim -->"
+VERBATIM_END = "<!-- /verbatim -->"
 
 
 class SiteError(Exception):
@@ -39,23 +49,52 @@ def hand_written_pages(site_src: Path) -> list[str]:
 
 
 def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[str, bytes | Path]) -> None:
-    """A fresh docs folder: site_src copied, then generated pages and files (their bytes, or a file to link or copy
-    there), which may not overwrite it."""
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
-    if site_src.is_dir():
-        shutil.copytree(site_src, docs, dirs_exist_ok=True, ignore=shutil.ignore_patterns(NARRATIVES, ".*"))
-    clashes = sorted(path for path in [*pages, *files] if (docs / path).exists())
+    """The docs folder as site_src and the generated pages and files (their bytes, or a file to link or copy there)
+    make it; these may not overwrite site_src.
+
+    A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
+    old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
+    a file written over in place would change the site before its build had succeeded; and a national site's images
+    and downloads barely change from one build to the next, so writing them again, and freeing the old site's copies
+    once the new one is in, took seconds.
+    """
+    wanted = _site_src_files(site_src)
+    clashes = sorted(path for path in [*pages, *files] if path in wanted)
     if clashes:
         raise SiteError(
             "site_src/ has files where the generator writes its own: " + ", ".join(clashes)
             + ". Rename or remove them from site_src/."
         )
-    for path, text in pages.items():
-        _write(docs / path, text.encode("utf-8"))
-    for path, data in files.items():
-        _write(docs / path, data)
+    wanted.update({path: text.encode("utf-8") for path, text in pages.items()})
+    wanted.update(files)
+    docs.mkdir(parents=True, exist_ok=True)
+    for directory, folders, names in os.walk(docs, topdown=False):
+        for name in names:
+            path = Path(directory, name)
+            if path.relative_to(docs).as_posix() not in wanted:
+                path.unlink()
+        for name in folders:
+            folder = Path(directory, name)
+            if folder.is_symlink():
+                folder.unlink()
+            elif not any(folder.iterdir()):
+                folder.rmdir()
+    for path, data in wanted.items():
+        _write_if_changed(docs / path, data)
+
+
+def _site_src_files(site_src: Path) -> dict[str, bytes]:
+    """site_src's files by path, but for the narratives (included in pages, not pages themselves) and hidden ones."""
+    found = {}
+    if not site_src.is_dir():
+        return found
+    for directory, folders, names in os.walk(site_src, followlinks=True):
+        folders[:] = sorted(name for name in folders if name != NARRATIVES and not name.startswith("."))
+        for name in names:
+            if name != NARRATIVES and not name.startswith("."):
+                path = Path(directory, name)
+                found[path.relative_to(site_src).as_posix()] = path.read_bytes()
+    return found
 
 
 def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_time: int) -> None:
@@ -67,6 +106,8 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
         with _reproducible(build_time), _quiet_mkdocs():
             config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(staging), nav=nav,
                                  strict=True)
+            config.plugins["indicators-verbatim"] = _VerbatimBlocks()
+            config.plugins["indicators-linked-files"] = _LinkedStaticFiles(docs.resolve())
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config, dirty=False)
@@ -86,7 +127,78 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write(path: Path, data: bytes | Path) -> None:
+class _VerbatimBlocks(BasePlugin):
+    """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
+    finished page: Markdown, the search index and the theme see only the comment."""
+
+    PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: dict[str, list[str]] = {}  # by page: the blocks taken out, in order
+
+    @event_priority(-100)  # last: any other plugin still sees the whole page
+    def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
+        first, *rest = markdown.split(VERBATIM_START)
+        kept, blocks = [first], []
+        for part in rest:
+            block, end, after = part.partition(VERBATIM_END)
+            if not end:
+                raise SiteError(f"{page.file.src_uri}: a block opened with {VERBATIM_START} is never closed: "
+                                f"end it with {VERBATIM_END}.")
+            kept += [f"<!-- verbatim {len(blocks)} -->", after]
+            blocks.append(block.strip("\n"))
+        if blocks:
+            self.blocks[page.file.src_uri] = blocks
+        return "".join(kept)
+
+    @event_priority(100)  # first: any other plugin sees the whole page
+    def on_post_page(self, output: str, *, page, **kwargs) -> str:
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if blocks is None:
+            return output
+        found = [int(number) for number in self.PLACEHOLDER.findall(output)]
+        if found != list(range(len(blocks))):
+            raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "
+                            f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
+                            "not inside Markdown code.")
+        return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
+
+
+class _LinkedStaticFiles(BasePlugin):
+    """Hard-links the docs folder's static files (chart images, downloads: most of a national site's bytes) into the
+    site instead of copying them.
+
+    MkDocs still lists every file, so strict mode checks links to them as before, and it skips copying a file that is
+    already in place (it allows plugins to write into site_dir). A link can be shared safely: write_docs writes a
+    changed file as a new one, never over the old, so no later write reaches a published file through it. Across
+    file systems, MkDocs copies.
+    """
+
+    def __init__(self, docs: Path) -> None:
+        super().__init__()
+        self.docs = docs
+
+    @event_priority(-100)  # last before MkDocs copies the static files
+    def on_env(self, env, *, config, files, **kwargs):
+        for file in files:
+            if (file.is_documentation_page() or not file.inclusion.is_included() or file.abs_src_path is None
+                    or not Path(file.abs_src_path).is_relative_to(self.docs)):
+                continue
+            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            try:
+                os.link(file.abs_src_path, file.abs_dest_path)
+            except OSError:
+                pass  # MkDocs copies it
+        return env
+
+
+def _write_if_changed(path: Path, data: bytes | Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.is_file() and _same_bytes(path, data):
+        return
+    path.unlink(missing_ok=True)  # a new file: the old one may be published
     path.parent.mkdir(parents=True, exist_ok=True)
     if not isinstance(data, Path):
         path.write_bytes(data)
@@ -96,6 +208,13 @@ def _write(path: Path, data: bytes | Path) -> None:
         os.link(data, path)
     except OSError:
         shutil.copyfile(data, path)
+
+
+def _same_bytes(path: Path, data: bytes | Path) -> bool:
+    if isinstance(data, Path):
+        return path.samefile(data) or (path.stat().st_size == data.stat().st_size
+                                       and path.read_bytes() == data.read_bytes())
+    return path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 @contextmanager

@@ -212,3 +212,27 @@ def test_an_indicator_without_a_headline_series_says_what_there_is(project_copy)
     assert "Eastport" in text
     home = re.sub(r"\s+", " ", _page(result.site_dir, ""))
     assert "No total for Cedar River County yet; published by geography" in home
+
+
+def test_search_finds_each_charts_description_but_not_its_table_of_numbers(site):
+    import html as html_text
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for folder in sorted((site / "indicators").iterdir()):
+        page = _page(site, f"indicators/{folder.name}")
+        words = html_text.unescape(" ".join(entry["text"] for entry in index["docs"]
+                                            if entry["location"].startswith(f"indicators/{folder.name}/")))
+        descriptions = re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)
+        captions = re.findall(r'<caption id="(?:table|gaps)-[^"]+">(.*?)</caption>', page, re.S)
+        assert descriptions and captions, folder.name
+        assert all(html_text.unescape(text) in words for text in descriptions), folder.name
+        assert not any(html_text.unescape(text) in words for text in captions), folder.name
+
+
+def test_search_finds_the_data_pages_words_but_not_each_indicators_checksums(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    words = " ".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("data/"))
+    html = _page(site, "data")
+    indicator_files = re.findall(r'<a href="indicators/[^"]+" download>.*?<code class="sha256">([0-9a-f]{64})</code>',
+                                 html)
+    assert indicator_files and not any(digest in words for digest in indicator_files)
+    assert "Citation File Format" in words and "sha256sum" in words
