@@ -117,7 +117,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("charts")
 
     say("Writing downloads and pages")
-    downloads = build_downloads(observations, trends, agenda, packages)
+    downloads = build_downloads(IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used),
+                                trends, agenda, packages)
     content = SiteContent(
         agenda=agenda,
         packages=packages,
