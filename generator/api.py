@@ -130,7 +130,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         sparklines={key.split("/")[1] for key in pictures.svgs if key.endswith("/sparkline")},
         downloads=_download_list(downloads, observations),
         narratives=read_narratives(project.site_src),
-        updates=collect_updates(project.root, agenda, packages),
+        updates=collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None,
+                                salt=incremental.salt(project.agenda_folder, buildcache.generator_fingerprint())),
         report=validated.report,
     )
     pages = render_pages(content)

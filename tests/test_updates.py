@@ -170,3 +170,84 @@ def test_the_feed_is_atom_and_escapes_partner_text(history):
     ids = [entry.find(f"{{{ATOM}}}id").text for entry in entries]
     assert len(set(ids)) == len(ids), "each entry has its own id"
     assert root.find(f"{{{ATOM}}}updated").text == "2025-03-01T09:30:00+00:00"
+
+
+def _release_files(cache):
+    return sorted((cache / "releases").rglob("*.pickle"))
+
+
+def test_a_rebuild_takes_each_commits_release_from_the_cache_and_gives_the_same_releases(history, monkeypatch):
+    import generator.updates as updates
+
+    validated = validate_project(history)
+    cache = history.root / "build" / "cache"
+    fresh = collect_updates(history.root, validated.agenda, validated.packages)
+    first = collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda")
+    assert first == fresh
+    assert len(_release_files(cache)) == len(validated.packages) + 1, "one entry a commit of each package"
+
+    def no_computing(*arguments):
+        raise AssertionError("a stored release was computed again")
+
+    monkeypatch.setattr(updates, "_release", no_computing)
+    again = collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda")
+    assert again == fresh
+    feed = atom_feed(again, validated.agenda, "Site", method.STATUS_NAMES)
+    assert feed == atom_feed(fresh, validated.agenda, "Site", method.STATUS_NAMES), "the same bytes from the cache"
+
+
+def test_after_a_new_commit_only_its_release_is_computed(history, monkeypatch):
+    import generator.updates as updates
+
+    validated = validate_project(history)
+    cache = history.root / "build" / "cache"
+    collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda")
+    _edit_package(history, version="4.2.0", append="adult-smoking,2026,cedar-river-county,,,,percent,25.0,,,,,,\n")
+    _git(history.root, "commit", "--quiet", "-am", "Bad news", date="2025-05-01T00:00:00+00:00")
+    validated = validate_project(history)
+    computed = []
+    real_release = updates._release
+    monkeypatch.setattr(updates, "_release", lambda *arguments: computed.append(arguments[5]) or real_release(*arguments))
+    cached = collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda")
+    newest = cached.releases[0]
+    assert computed == [newest.commit] and newest.message == "Bad news"
+    monkeypatch.setattr(updates, "_release", real_release)
+    assert cached == collect_updates(history.root, validated.agenda, validated.packages)
+
+
+def test_another_agenda_or_generator_computes_the_releases_again(history):
+    validated = validate_project(history)
+    cache = history.root / "build" / "cache"
+    collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda")
+    stored = _release_files(cache)
+    collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="another agenda")
+    assert len(_release_files(cache)) == 2 * len(stored)
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", None])
+def test_a_damaged_cache_entry_is_computed_again(history, damage):
+    import pickle
+
+    validated = validate_project(history)
+    cache = history.root / "build" / "cache"
+    fresh = collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda")
+    for path in _release_files(cache):
+        # Truncated, garbage, or a valid pickle of something else stored under the wrong key.
+        path.write_bytes(damage if damage is not None else pickle.dumps(("another key", fresh.releases[0])))
+    assert collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda") == fresh
+    assert collect_updates(history.root, validated.agenda, validated.packages, cache=cache, salt="agenda") == fresh
+
+
+def test_a_commit_that_only_reorders_rows_is_a_release_without_changes(history):
+    path = history.datapackages / PARTNER / "observations.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    _edit_package(history, version="4.1.1")
+    _git(history.root, "commit", "--quiet", "-am", "Sorted differently", date="2025-04-01T00:00:00+00:00")
+    _, updates = _updates(history)
+    assert (updates.releases[0].version, updates.releases[0].changes) == ("4.1.1", ())
+    # Without a new version it is the same package: no release.
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    _git(history.root, "commit", "--quiet", "-am", "Sorted back", date="2025-04-02T00:00:00+00:00")
+    _, updates = _updates(history)
+    assert updates.releases[0].message == "Sorted differently"
