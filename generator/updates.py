@@ -156,6 +156,9 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
     to_read = [commit for commit, _, _, _ in commits if stored[commit] is _MISSING]
     to_read += [parents.split(" ")[0] for commit, parents, _, _ in commits if stored[commit] is _MISSING and parents]
     newest = commits[0][0] if commits else None
+    current = _Version.of_package(package, repository.blob_ids(package.folder, _data_paths(package.descriptor))
+                                  if commits else ())
+    repository.know(current)
     versions = repository.versions(folder, [*to_read, *([newest] if newest else [])])
     releases = []
     for commit, parents, date, subject in commits:
@@ -170,8 +173,6 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
         if release is not None:
             releases.append(release)
     newest_version = versions[newest] if newest else None
-    current = _Version.of_package(package, repository.blob_ids(package.folder, _data_paths(package.descriptor))
-                                  if newest_version is not None else ())
     if newest_version is None or not current.same_as(newest_version):
         # The package as built differs from its last commit (an uncommitted edit, a new partner): it is still
         # what the site publishes, so it is a release of its own, dated by the package.
@@ -257,6 +258,12 @@ class _Repository:
         """git's ids of files as they are on disk, to compare with a commit's without reading either."""
         existing = [str(folder / path) for path in paths if (folder / path).is_file()]
         return tuple(_git(self.root, "hash-object", "--", *existing).split()) if existing else ()
+
+    def know(self, version: _Version) -> None:
+        """Take the files of a version already read (the package as built) for any other version with those blobs:
+        the newest commit's files are usually the package's, and reading them again was most of a release's time."""
+        if len(version.files) == len(version.texts):
+            self._texts.update(zip(version.files, version.texts))
 
     def _version(self, version: str, files: tuple[str, ...]) -> _Version:
         return _Version(version, files, lambda: [text for text in map(self._text, files) if text is not None])
