@@ -22,7 +22,7 @@ import yaml
 
 from generator import __version__
 from generator.agenda import Agenda
-from generator.csvfiles import cells, join_rows
+from generator.csvfiles import cells, csv_bytes, join_rows
 from generator.observations import IndicatorRows
 from generator.packages import PartnerPackage
 from generator.trends.series import Trends
@@ -186,13 +186,11 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 def _trends_csv(records: list[dict], agenda: Agenda) -> bytes:
+    columns = {name: [record[name] for record in records] for name in ("indicator", "geography")}
+    columns.update(zip(agenda.dimension_ids, _groups_by_dimension(records, agenda.dimension_ids)))
+    columns.update({name: [record[name] for record in records] for name in TREND_FIELDS})
     # pandas chooses each field's type (a number with None is a float, …) as for any table of records.
-    fields = pd.DataFrame({name: [record[name] for record in records] for name in ("indicator", "geography",
-                                                                                   *TREND_FIELDS)})
-    columns = [cells(fields["indicator"]), cells(fields["geography"]),
-               *(cells(groups) for groups in _groups_by_dimension(records, agenda.dimension_ids)),
-               *(cells(fields[name]) for name in TREND_FIELDS)]
-    return join_rows(["indicator", "geography", *agenda.dimension_ids, *TREND_FIELDS], columns)
+    return csv_bytes(pd.DataFrame(columns))
 
 
 def _groups_by_dimension(records: list[dict], dimensions: tuple[str, ...]) -> list[pd.Series]:
