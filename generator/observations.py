@@ -46,7 +46,9 @@ def observations_of_texts(texts: list[tuple[str, TextTable]], agenda: Agenda) ->
         for name in fields:
             pieces[name].append(_category(text[name]))
     if not pieces["partner"]:
-        table = pd.DataFrame(columns=["partner", *fields], dtype="string")
+        # No file: empty columns of the same kind, which the numbers and periods below are read from.
+        table = pd.DataFrame({name: pd.Categorical.from_codes(np.zeros(0, dtype="int8"), _objects([]))
+                              for name in pieces})
     else:
         # Text columns as categories, built file by file: a national agenda's ~180 dimension columns are blank on
         # almost every row, and as strings they made the UK table 248 MB. Categories are sorted, so sorting on
