@@ -17,6 +17,7 @@ import json
 import math
 import os
 import pickle
+import re
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
@@ -31,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from generator.agenda import MEASURE_FIELDS, Agenda
-from generator.cells import Column, TextTable, read_cells
+from generator.cells import Cells, Column, TextTable, read_cells
 from generator.observations import key_fields, observations_of_texts
 from generator.packages import PartnerPackage
 from generator.periods import is_period
@@ -156,9 +157,9 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
     to_read = [commit for commit, _, _, _ in commits if stored[commit] is _MISSING]
     to_read += [parents.split(" ")[0] for commit, parents, _, _ in commits if stored[commit] is _MISSING and parents]
     newest = commits[0][0] if commits else None
-    current = _Version.of_package(package, repository.blob_ids(package.folder, _data_paths(package.descriptor))
+    current = _Version.of_package(package, repository.files_on_disk(package.folder, _data_paths(package.descriptor))
                                   if commits else ())
-    repository.know(current)
+    repository.know(current, package)
     versions = repository.versions(folder, [*to_read, *([newest] if newest else [])])
     releases = []
     for commit, parents, date, subject in commits:
@@ -168,7 +169,10 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
             if after is None or (before is not None and after.same_as(before)):
                 release = None  # the package was removed, or only its README changed: not a data release
             else:
-                release = _release(package, agenda, after, before, date, commit, subject)
+                if before is not None:
+                    repository.relate(before, after)
+                release = _release(package, agenda, after, before, date, commit, subject,
+                                   lambda: repository.changed_indicators(before, after))
             _store_release(cache, keys[commit], release)
         if release is not None:
             releases.append(release)
@@ -183,17 +187,17 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
 class _Version:
     """A version of a package: its version string and its data files, read only when their rows are asked for.
 
-    `files` names the data files by git's blob ids, so that two versions with the same files are the same
+    `files` names the data files by path and git's blob id, so that two versions with the same files are the same
     without reading them; () when they are not known.
     """
 
-    def __init__(self, version: str, files: tuple[str, ...], read: Callable[[], list[TextTable]]):
+    def __init__(self, version: str, files: tuple[tuple[str, str], ...], read: Callable[[], list[TextTable]]):
         self.version = version
         self.files = files
         self._read = read
 
     @classmethod
-    def of_package(cls, package: PartnerPackage, files: tuple[str, ...]) -> _Version:
+    def of_package(cls, package: PartnerPackage, files: tuple[tuple[str, str], ...]) -> _Version:
         return cls(package.version, files, lambda: [file.text for file in package.files if file.text is not None])
 
     @cached_property
@@ -214,11 +218,6 @@ class _Version:
             return False
         return (bool(self.files) and self.files == other.files) or self.fingerprint == other.fingerprint
 
-    def observations(self, agenda: Agenda, partner: str) -> pd.DataFrame:
-        if "_observations" not in self.__dict__:
-            self._observations = _observations(self.texts, agenda, partner)
-        return self._observations
-
 
 class _Repository:
     """The packages' history in one git repository; each file's blob is read once however many versions hold it."""
@@ -227,6 +226,9 @@ class _Repository:
         self.root = root
         self.prefix = _git(root, "rev-parse", "--show-prefix").strip()  # the project's folder in the repository
         self._texts: dict[str, TextTable | None] = {}
+        self._one_line_a_row: set[str] = set()  # blobs whose text has row i on line i + 2, as the file has them
+        self._later: dict[str, str] = {}  # blob → the blob of the same file in the next version, to diff from
+        self._changed: dict[tuple[str, str], set[str]] = {}  # (blob, later blob) → indicators of the changed rows
 
     def versions(self, folder: str, revisions: list[str]) -> dict[str, _Version | None]:
         """The package in `folder` at each revision, None where it did not exist; two git calls in all."""
@@ -247,33 +249,75 @@ class _Repository:
                 found[revision] = None
         names = [(revision, path) for revision, revision_paths in paths.items() for path in revision_paths]
         blobs = _cat_file(self.root, [f"{revision}:{self.prefix}{folder}/{path}" for revision, path in names])
-        files: dict[str, list[str]] = {revision: [] for revision in paths}
-        for (revision, _), blob in zip(names, blobs):
+        files: dict[str, list[tuple[str, str]]] = {revision: [] for revision in paths}
+        for (revision, path), blob in zip(names, blobs):
             if blob is not None:  # a file missing then is left out, as the validator would have refused it
-                files[revision].append(blob.decode())
+                files[revision].append((path, blob.decode()))
         return {revision: None if version is None else self._version(version, tuple(files[revision]))
                 for revision, version in found.items()}
 
-    def blob_ids(self, folder: Path, paths: list[str]) -> tuple[str, ...]:
-        """git's ids of files as they are on disk, to compare with a commit's without reading either."""
-        existing = [str(folder / path) for path in paths if (folder / path).is_file()]
-        return tuple(_git(self.root, "hash-object", "--", *existing).split()) if existing else ()
+    def files_on_disk(self, folder: Path, paths: list[str]) -> tuple[tuple[str, str], ...]:
+        """The files as they are on disk, with git's ids, to compare with a commit's without reading either."""
+        existing = [path for path in paths if (folder / path).is_file()]
+        if not existing:
+            return ()
+        blobs = _git(self.root, "hash-object", "--", *(str(folder / path) for path in existing)).split()
+        return tuple(zip(existing, blobs))
 
-    def know(self, version: _Version) -> None:
-        """Take the files of a version already read (the package as built) for any other version with those blobs:
-        the newest commit's files are usually the package's, and reading them again was most of a release's time."""
-        if len(version.files) == len(version.texts):
-            self._texts.update(zip(version.files, version.texts))
+    def know(self, version: _Version, package: PartnerPackage) -> None:
+        """Take the files of the package as built for any version with the same blobs: the newest commit's files
+        are usually the package's, and reading them again was most of a release's time."""
+        read = [file for file in package.files if file.text is not None]
+        if len(version.files) != len(read):
+            return
+        for (_, blob), file in zip(version.files, read):
+            self._texts[blob] = file.text
+            if _one_line_a_row(file.cells):
+                self._one_line_a_row.add(blob)
 
-    def _version(self, version: str, files: tuple[str, ...]) -> _Version:
-        return _Version(version, files, lambda: [text for text in map(self._text, files) if text is not None])
+    def relate(self, earlier: _Version, later: _Version) -> None:
+        """Say that `earlier` came just before `later`: a file of `earlier` can then be read as the same file of
+        `later` less the lines the commit changed, a cost that grows with the change and not with the file."""
+        later_blobs = dict(later.files)
+        for path, blob in earlier.files:
+            if later_blobs.get(path, blob) != blob:
+                self._later.setdefault(blob, later_blobs[path])
+
+    def changed_indicators(self, earlier: _Version, later: _Version) -> set[str] | None:
+        """The indicators of the rows that differ between two versions read by their diffs; None if one was not."""
+        if [path for path, _ in earlier.files] != [path for path, _ in later.files]:
+            return None
+        indicators: set[str] = set()
+        for (_, blob), (_, later_blob) in zip(earlier.files, later.files):
+            if blob != later_blob:
+                if (blob, later_blob) not in self._changed:
+                    return None
+                indicators |= self._changed[blob, later_blob]
+        return indicators
+
+    def _version(self, version: str, files: tuple[tuple[str, str], ...]) -> _Version:
+        return _Version(version, files, lambda: [text for text in (self._text(blob) for _, blob in files)
+                                                 if text is not None])
 
     def _text(self, blob: str) -> TextTable | None:
-        if blob not in self._texts:
-            self._texts[blob] = _read_text(subprocess.run(
-                ["git", "-C", str(self.root), "cat-file", "blob", blob], capture_output=True,
-                timeout=GIT_TIMEOUT_SECONDS).stdout)
-        return self._texts[blob]
+        if blob in self._texts:
+            return self._texts[blob]
+        later = self._later.get(blob)
+        text = None
+        if later is not None and self._text(later) is not None and later in self._one_line_a_row:
+            derived = _before_change(self._texts[later], _git_or_none(
+                self.root, "diff", "--no-color", "--no-ext-diff", "--text", "-U0", blob, later))
+            if derived is not None:
+                text, self._changed[blob, later] = derived
+        if text is None:
+            text, cells = _read_text(subprocess.run(["git", "-C", str(self.root), "cat-file", "blob", blob],
+                                                    capture_output=True, timeout=GIT_TIMEOUT_SECONDS).stdout)
+            if text is not None and _one_line_a_row(cells):
+                self._one_line_a_row.add(blob)
+        else:
+            self._one_line_a_row.add(blob)
+        self._texts[blob] = text
+        return text
 
 
 def _cat_file(root: Path, names: list[str], contents: bool = False) -> list[bytes | None]:
@@ -300,21 +344,90 @@ def _cat_file(root: Path, names: list[str], contents: bool = False) -> list[byte
     return answers
 
 
-def _read_text(data: bytes) -> TextTable | None:
-    """A data file of an earlier version, read as the package reader reads one; None if it cannot be read."""
+def _read_text(data: bytes) -> tuple[TextTable | None, Cells | None]:
+    """A data file of an earlier version, read as the package reader reads one (None if it cannot be), and its
+    records as pyarrow cut them, when it did."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "observations.csv"
         path.write_bytes(data)
         cells = read_cells(path)
         text = cells.table(path) if cells is not None else None
         if text is not None:
-            return text
+            return text, cells
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
         except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            return None
+            return None, None
         frame.columns = [str(column).strip() for column in frame.columns]
-        return TextTable.of_frame(frame)
+        return TextTable.of_frame(frame), None
+
+
+def _one_line_a_row(cells: Cells | None) -> bool:
+    """Whether the file's row i is on line i + 2: no record spans lines, none was set aside."""
+    return cells is not None and cells.records is None and not cells.odd and cells.lines == cells.record_count
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def _before_change(later: TextTable, diff: str | None) -> tuple[TextTable, set[str]] | None:
+    """The file before a commit, from the file after it (row i on line i + 2) and the commit's diff of it, and the
+    indicators of the rows the commit changed.
+
+    None when the diff cannot say it for certain: the header changed, or a removed line is not one whole record
+    of plain cells (a quote, a carriage return). Then the file is read whole.
+    """
+    if not diff:
+        return None
+    ends, shifts, removed_lines, removed, added = [], [], [], [], []
+    hunks = 0
+    for line in diff.split("\n"):
+        hunk = _HUNK.match(line)
+        if hunk:
+            old_start, old_count, new_start, new_count = (int(number) if number is not None else 1
+                                                          for number in hunk.groups())
+            if old_start <= 1 or new_start <= 1:
+                return None  # the header, or lines before the first row
+            hunks += 1
+            # A line after the hunk in the later file stood `old_count - new_count` lines further in the earlier.
+            ends.append(new_start + max(new_count, 1))
+            shifts.append(old_count - new_count)
+            removed_lines += range(old_start, old_start + old_count)
+            added += range(new_start, new_start + new_count)
+        elif hunks and line.startswith("-"):
+            removed.append(line[1:])
+        elif line.startswith("Binary files"):
+            return None
+    if not hunks or len(removed) != len(removed_lines):
+        return None
+    if any('"' in line or "\r" in line for line in removed):
+        return None
+    cells = [line.split(",") for line in removed]
+    if any(len(row) != len(later.names) for row in cells):
+        return None
+    added_rows = np.array(added, dtype=np.int64) - 2
+    kept = np.ones(later.row_count, dtype=bool)
+    kept[added_rows] = False
+    kept_lines = np.flatnonzero(kept) + 2
+    order_of_ends = np.argsort(ends, kind="stable")
+    passed = np.searchsorted(np.array(ends)[order_of_ends], kept_lines, side="right")
+    earlier_lines = kept_lines + np.concatenate([[0], np.cumsum(np.array(shifts)[order_of_ends])])[passed]
+    lines = np.concatenate([earlier_lines, np.array(removed_lines, dtype=np.int64)])
+    order = np.argsort(lines, kind="stable")
+    if not np.array_equal(lines[order], np.arange(2, len(lines) + 2)):
+        return None  # the arithmetic must give every line of the earlier file once; if not, read it
+    columns = []
+    for number, column in enumerate(later.columns):
+        texts = pa.concat_arrays([column.values, pa.array([row[number] for row in cells], pa.large_string())])
+        coded = texts.dictionary_encode()
+        renumber = coded.indices.to_numpy(zero_copy_only=False)
+        codes = np.concatenate([renumber[column.codes[kept]], renumber[len(column.values):]])[order]
+        columns.append(Column(coded.dictionary, codes))
+    changed = set()
+    if "indicator" in later:
+        changed = {*later["indicator"].texts[later["indicator"].codes[added_rows]].tolist(),
+                   *(row[later.names.index("indicator")] for row in cells)}
+    return TextTable(later.names, tuple(columns), len(lines)), changed
 
 
 def _data_paths(descriptor: dict) -> list[str]:
@@ -387,9 +500,19 @@ def _release_path(cache: Path, key: str) -> Path:
 
 
 def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _Version | None, date: str,
-             commit: str, message: str) -> Release:
-    new = after.observations(agenda, package.slug)
-    old = before.observations(agenda, package.slug) if before is not None else None
+             commit: str, message: str, known_changes: Callable[[], set[str] | None] = lambda: None) -> Release:
+    """The release of `after`, compared with `before`; `known_changes` may tell, once both are read, the indicators
+    of the rows that differ, else they are found by comparing the rows."""
+    if before is None:
+        new, old = _observations(after.texts, agenda, package.slug), None
+    else:
+        # Only an indicator with a row that is not in both versions can have changed: the others are not read.
+        after_texts, before_texts = after.texts, before.texts
+        changed = known_changes()
+        if changed is None:
+            changed = _indicators_of_changed_rows(after_texts, before_texts)
+        new = _observations(after.texts, agenda, package.slug, changed)
+        old = _observations(before.texts, agenda, package.slug, changed)
     return Release(
         partner=package.slug,
         partner_title=package.title,
@@ -403,18 +526,39 @@ def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _
     )
 
 
-def _observations(texts: list[TextTable], agenda: Agenda, partner: str) -> pd.DataFrame:
+def _indicators_of_changed_rows(texts: list[TextTable], other_texts: list[TextTable]) -> set[str]:
+    """The indicators of the rows, as text, of either version that the other does not have."""
+    names = sorted({name for text in [*texts, *other_texts] for name in text.names})
+    hashes = {id(text): _row_hashes(text, names) for text in [*texts, *other_texts]}
+
+    def all_rows(version: list[TextTable]) -> np.ndarray:
+        return np.concatenate([hashes[id(text)] for text in version]) if version else np.zeros(0, np.uint64)
+
+    indicators = set()
+    for version, other in ((texts, other_texts), (other_texts, texts)):
+        elsewhere = all_rows(other)
+        for text in version:
+            if "indicator" in text:
+                column = text["indicator"]
+                only_here = ~np.isin(hashes[id(text)], elsewhere)
+                indicators.update(column.texts[np.unique(column.codes[only_here])].tolist())
+    return indicators
+
+
+def _observations(texts: list[TextTable], agenda: Agenda, partner: str,
+                  indicators: set[str] | None = None) -> pd.DataFrame:
     """A version's rows as the observations table the trends read: known indicators, valid periods, each key once.
 
-    An earlier version may hold rows today's validator refuses; they are left out rather than failing the build.
-    Of rows with the same key, the first is kept.
+    Only the rows of `indicators`, when given. An earlier version may hold rows today's validator refuses; they are
+    left out rather than failing the build. Of rows with the same key, the first is kept.
     """
     fields = [*key_fields(agenda)[:3], *agenda.dimension_ids, *MEASURE_FIELDS]
     kept = []
     for text in texts:
         if "indicator" not in text or "period" not in text:
             continue
-        rows = np.flatnonzero(text["indicator"].isin(agenda.indicators_by_id)
+        known = agenda.indicators_by_id if indicators is None else indicators & set(agenda.indicators_by_id)
+        rows = np.flatnonzero(text["indicator"].isin(known)
                               & text["period"].each(lambda label: label is not None and is_period(label), bool))
         blank = Column(pa.array([""], pa.large_string()), np.zeros(len(rows), dtype=np.int8))
         kept.append((partner, TextTable(tuple(fields), tuple(
@@ -517,6 +661,13 @@ def _instant(date: str) -> float:
 
 def _folder_in_repository(root: Path, package: PartnerPackage) -> str:
     return package.folder.resolve().relative_to(root.resolve()).as_posix()
+
+
+def _git_or_none(root: Path, *arguments: str) -> str | None:
+    try:
+        return _git(root, *arguments)
+    except _NoHistory:
+        return None
 
 
 def _git(root: Path, *arguments: str) -> str:
