@@ -150,22 +150,23 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
     folder = _folder_in_repository(repository.root, package)
     log = _git(repository.root, "log", "--first-parent", f"-n{limit}", "--format=%H%x00%P%x00%cI%x00%s", "--",
                f"./{folder}")
-    commits = [line.split("\0", 3) for line in log.splitlines()]
-    keys = {commit: _release_key(salt, package, folder, commit, parents.split(" ")[0])
-            for commit, parents, _, _ in commits}
+    # (commit, first parent or "" for a root commit, date, subject), newest first.
+    commits = [(commit, parents.split(" ")[0], date, subject)
+               for commit, parents, date, subject in (line.split("\0", 3) for line in log.splitlines())]
+    keys = {commit: _release_key(salt, package, folder, commit, parent) for commit, parent, _, _ in commits}
     stored = {commit: _stored_release(cache, key) for commit, key in keys.items()}
-    to_read = [commit for commit, _, _, _ in commits if stored[commit] is _MISSING]
-    to_read += [parents.split(" ")[0] for commit, parents, _, _ in commits if stored[commit] is _MISSING and parents]
+    to_read = [revision for commit, parent, _, _ in commits if stored[commit] is _MISSING
+               for revision in (commit, parent) if revision]
     newest = commits[0][0] if commits else None
     current = _Version.of_package(package, repository.files_on_disk(package.folder, _data_paths(package.descriptor))
                                   if commits else ())
     repository.know(current, package)
     versions = repository.versions(folder, [*to_read, *([newest] if newest else [])])
     releases = []
-    for commit, parents, date, subject in commits:
+    for commit, parent, date, subject in commits:
         release = stored[commit]
         if release is _MISSING:
-            after, before = versions[commit], versions.get(parents.split(" ")[0]) if parents else None
+            after, before = versions[commit], versions[parent] if parent else None
             if after is None or (before is not None and after.same_as(before)):
                 release = None  # the package was removed, or only its README changed: not a data release
             else:
