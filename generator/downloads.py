@@ -38,6 +38,8 @@ def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
     """Path under /data/ → content."""
     table = observations.table
     published = [name for name in table.columns if name != "time"]
+    # Each column's cells are made once for the whole table, then each file takes its rows: the data package's
+    # file keeps every text exact, the per-indicator files are for spreadsheets.
     exact = {name: cells(table[name]) for name in published}
     files: dict[str, bytes] = {"observations.csv": join_rows(published, [exact[name] for name in published])}
     safe = {name: cells(table[name], text=formula_safe) for name in published}
