@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -55,11 +56,11 @@ class SeriesTrend:
 
         Field by field rather than by `asdict`, which deep-copies every value: the UK's 21,000 series took seconds.
         """
-        record = {name: getattr(self, name) for name in _RECORD_FIELDS}
+        record = dict(zip(_RECORD_FIELDS, _record_values(self)))
         record["groups"] = {dimension: group for dimension, group in self.groups}
-        record.update({name: getattr(self.progress, name) for name in _PROGRESS_FIELDS})
+        record.update(zip(_PROGRESS_FIELDS, _progress_values(self.progress)))
         record["status_words"] = self.words
-        record.update({f"trend_{name}": getattr(self.statistical, name) for name in _STATISTICAL_FIELDS})
+        record.update(zip(_STATISTICAL_KEYS, _statistical_values(self.statistical)))
         record["trend_verdict"] = self.statistical.verdict(direction)
         return record
 
@@ -68,6 +69,10 @@ class SeriesTrend:
 _RECORD_FIELDS = tuple(item.name for item in fields(SeriesTrend) if item.name not in ("progress", "statistical"))
 _PROGRESS_FIELDS = tuple(item.name for item in fields(Progress))
 _STATISTICAL_FIELDS = tuple(item.name for item in fields(StatisticalTrend))
+_STATISTICAL_KEYS = tuple(f"trend_{name}" for name in _STATISTICAL_FIELDS)
+_record_values = attrgetter(*_RECORD_FIELDS)
+_progress_values = attrgetter(*_PROGRESS_FIELDS)
+_statistical_values = attrgetter(*_STATISTICAL_FIELDS)
 
 
 @dataclass(frozen=True)
