@@ -120,7 +120,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("images")
 
     say("Writing downloads and pages")
-    downloads = build_downloads(observations, trends, agenda, packages)
+    downloads = build_downloads(IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used),
+                                trends, agenda, packages)
     content = SiteContent(
         agenda=agenda,
         packages=packages,
@@ -132,7 +133,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         sparklines={key.split("/")[1] for key in pictures.svgs if key.endswith("/sparkline")},
         downloads=_download_list(downloads, observations),
         narratives=read_narratives(project.site_src),
-        updates=collect_updates(project.root, agenda, packages),
+        updates=collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None,
+                                salt=incremental.salt(project.agenda_folder, buildcache.generator_fingerprint())),
         report=validated.report,
     )
     pages = render_pages(content)

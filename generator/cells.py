@@ -104,6 +104,11 @@ class Column:
     def equals(self, text: str) -> np.ndarray:
         return self.isin([text])
 
+    @cached_property
+    def blank_values(self) -> np.ndarray:
+        """Which of `values` are blank."""
+        return pc.equal(self.values, "").to_numpy(zero_copy_only=False)
+
     def arrow(self) -> pa.Array:
         """The column as one text a row."""
         return pa.DictionaryArray.from_arrays(pa.array(self.codes, pa.int32()), self.values).cast(pa.large_string())

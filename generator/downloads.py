@@ -6,63 +6,75 @@ rebuild from the same inputs gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
-import math
 import zipfile
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
+import numpy as np
+import orjson
 import pandas as pd
 import yaml
 
 from generator import __version__
 from generator.agenda import Agenda
+from generator.csvfiles import cells, csv_bytes, join_rows
+from generator.observations import IndicatorRows
 from generator.packages import PartnerPackage
 from generator.trends.series import Trends
 
 AGENDA_TABLES = ("goals", "indicators", "units", "dimensions", "groups", "geographies")
-# Numbers as the partners wrote them: 86 stays 86, not 86.0; 15 significant digits round-trip any decimal they wrote.
-FLOAT_FORMAT = "%.15g"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Indented to stay readable, keys in the order written; orjson writes a missing number (NaN) as null.
+_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE
 
 
-def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
+def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
                     packages: tuple[PartnerPackage, ...]) -> dict[str, bytes]:
     """Path under /data/ → content."""
-    published = observations.drop(columns=["time"])
-    files: dict[str, bytes] = {"observations.csv": _csv(published)}
+    table = observations.table
+    published = [name for name in table.columns if name != "time"]
+    # Each column's cells are made once for the whole table, then each file takes its rows: the data package's
+    # file keeps every text exact, the per-indicator files are for spreadsheets.
+    exact = {name: cells(table[name]) for name in published}
+    files: dict[str, bytes] = {"observations.csv": join_rows(published, [exact[name] for name in published])}
+    safe = {name: cells(table[name], text=formula_safe) for name in published}
+    values = {name: _values_at(table[name]) for name in published}
     directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
     series_records = [trend.to_dict(directions[trend.indicator]) for trend in trends.series]
     records_by_indicator: dict[str, list[dict]] = {}
     for record in series_records:
         records_by_indicator.setdefault(record["indicator"], []).append(record)
-    rows_by_indicator = {key: rows for key, rows in published.groupby("indicator", sort=False, observed=True)}
-    unused = set(agenda.dimension_ids)
+    trend_records = {indicator.id: _indicator_trend_record(trends.indicators[indicator.id])
+                     for indicator in agenda.indicators}
+    dimensions = set(agenda.dimension_ids)
+    no_rows = np.zeros(0, dtype=np.int64)
     for indicator in agenda.indicators:
-        rows = rows_by_indicator.get(indicator.id, published.iloc[0:0])
+        positions = observations.positions.get(indicator.id, no_rows)
         # Only the dimensions the indicator has: a national agenda's 173 blank columns on every row made these
         # files 871 MB of the UK site's 1.0 GB.
-        rows = rows.drop(columns=sorted(unused - set(trends.dimensions_used.get(indicator.id, ()))))
-        files[f"indicators/{indicator.id}.csv"] = _csv(spreadsheet_safe(rows))
-        summary = trends.indicators[indicator.id]
+        own = set(trends.dimensions_used.get(indicator.id, ()))
+        columns = [name for name in published if name not in dimensions or name in own]
+        files[f"indicators/{indicator.id}.csv"] = join_rows(columns, [safe[name] for name in columns], positions)
         files[f"indicators/{indicator.id}.json"] = _json({
             "indicator": _indicator_record(indicator),
-            **_indicator_trend_record(summary),
+            **trend_records[indicator.id],
             "series": records_by_indicator.get(indicator.id, []),
-            "observations": rows.to_dict(orient="records"),
+            "observations": [dict(zip(columns, row)) for row in zip(*(values[name](positions) for name in columns))],
         })
     files["trends.json"] = _json({
         "generator": {"name": "collective-indicators", "version": __version__},
         "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
         "indicators": [
-            {**_indicator_record(indicator), **_indicator_trend_record(trends.indicators[indicator.id])}
-            for indicator in agenda.indicators
+            {**_indicator_record(indicator), **trend_records[indicator.id]} for indicator in agenda.indicators
         ],
         "series": series_records,
     })
-    files["trends.csv"] = _csv(_trends_table(series_records, agenda))
+    files["trends.csv"] = _trends_csv(series_records, agenda)
     for name in AGENDA_TABLES:
         files[f"agenda/{name}.csv"] = (agenda.folder / f"{name}.csv").read_bytes()
     for package in packages:
@@ -70,6 +82,19 @@ def build_downloads(observations: pd.DataFrame, trends: Trends, agenda: Agenda,
     files["datapackage.json"] = _json(data_package(agenda, packages))
     files["CITATION.cff"] = citation_cff(agenda, packages)
     return files
+
+
+def _values_at(column: pd.Series) -> Callable[[np.ndarray], list]:
+    """The column's values at given rows as Python objects, a missing one None (JSON's null)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Code -1, a missing text, takes the None appended last.
+        texts, codes = np.append(np.asarray(column.cat.categories, dtype=object), None), column.cat.codes.to_numpy()
+        return lambda positions: texts[codes[positions]].tolist()
+    if pd.api.types.is_float_dtype(column.dtype):
+        numbers = column.to_numpy()
+        return lambda positions: numbers[positions].tolist()  # NaN, which orjson writes as null
+    objects = column.to_numpy(dtype=object, na_value=None)
+    return lambda positions: objects[positions].tolist()
 
 
 # Files of /data/ outside the data package, with what the data page says of them.
@@ -141,20 +166,45 @@ def _indicator_trend_record(summary) -> dict:
                      "series": [{"geography": trend.geography, "groups": dict(trend.groups),
                                  "score": trend.progress.score, "status": trend.status} for trend in part.series]}
                     for part in summary.counted],
-        "thresholds_override": asdict(summary.thresholds) if summary.thresholds else None,
-        "equity_gaps": {dimension: asdict(gaps) for dimension, gaps in summary.gaps.items()},
+        "thresholds_override": _plain(summary.thresholds) if summary.thresholds else None,
+        "equity_gaps": {dimension: _plain(gaps) for dimension, gaps in summary.gaps.items()},
     }
 
 
-def _trends_table(records: list[dict], agenda: Agenda) -> pd.DataFrame:
-    rows = []
-    for record in records:
-        row = {key: value for key, value in record.items() if key != "groups"}
-        for dimension in agenda.dimension_ids:
-            row[dimension] = record["groups"].get(dimension, "")
-        rows.append(row)
-    columns = ["indicator", "geography", *agenda.dimension_ids, *TREND_FIELDS]
-    return pd.DataFrame(rows, columns=columns)
+def _plain(value):
+    """A dataclass as nested dicts and lists, as `asdict` gives it but without its deep copy of every value."""
+    if is_dataclass(value):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(kind))
+
+
+def _trends_csv(records: list[dict], agenda: Agenda) -> bytes:
+    columns = {name: [record[name] for record in records] for name in ("indicator", "geography")}
+    columns.update(zip(agenda.dimension_ids, _groups_by_dimension(records, agenda.dimension_ids)))
+    columns.update({name: [record[name] for record in records] for name in TREND_FIELDS})
+    # pandas chooses each field's type (a number with None is a float, …) as for any table of records.
+    return csv_bytes(pd.DataFrame(columns))
+
+
+def _groups_by_dimension(records: list[dict], dimensions: tuple[str, ...]) -> list[pd.Series]:
+    """Each series' group in each dimension, blank where it has none: most series have a group in one or two."""
+    codes = {dimension: np.zeros(len(records), dtype=np.int32) for dimension in dimensions}
+    groups: dict[str, dict[str, int]] = {dimension: {"": 0} for dimension in dimensions}
+    for row, record in enumerate(records):
+        for dimension, group in record["groups"].items():
+            if dimension in codes:
+                codes[dimension][row] = groups[dimension].setdefault(group, len(groups[dimension]))
+    return [pd.Series(pd.Categorical.from_codes(codes[dimension], list(groups[dimension])))
+            for dimension in dimensions]
 
 
 # The columns of trends.csv after the series key, in order, with their Table Schema types.
@@ -251,6 +301,11 @@ def data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_safe(text: str) -> str:
+    """The text, prefixed with an apostrophe when a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The same rows, with every text cell that a spreadsheet would run as a formula prefixed with an apostrophe.
 
@@ -268,23 +323,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
-
-
 def _json(value) -> bytes:
-    return (json.dumps(_clean(value), ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
-
-
-def _clean(value):
-    """JSON has no NaN: a missing number is null."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _clean(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(item) for item in value]
-    return value
+    return orjson.dumps(value, option=_JSON_OPTIONS)
 
 
 def _zip_folder(folder: Path, slug: str) -> bytes:

@@ -10,7 +10,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from generator.agenda import MEASURE_FIELDS, Agenda
-from generator.cells import Column
+from generator.cells import Column, TextTable
 from generator.packages import PartnerPackage
 from generator.periods import parse_period
 
@@ -32,16 +32,23 @@ def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> 
     Columns: partner, the agreed observation fields (blank dimension = total), and `time`, the period as a
     number of years for ordering and growth rates.
     """
+    return observations_of_texts([(package.slug, file.text) for package in packages for file in package.files],
+                                 agenda)
+
+
+def observations_of_texts(texts: list[tuple[str, TextTable]], agenda: Agenda) -> pd.DataFrame:
+    """The observations table of files read as text, each with its partner; each file has every agreed field."""
     fields = [*key_fields(agenda)[:3], *agenda.dimension_ids, *MEASURE_FIELDS]
     pieces: dict[str, list] = {name: [] for name in ["partner", *fields]}
-    for package in packages:
-        for file in package.files:
-            pieces["partner"].append(pd.Categorical.from_codes(np.zeros(file.text.row_count, dtype="int8"),
-                                                               _objects([package.slug])))
-            for name in fields:
-                pieces[name].append(_category(file.text[name]))
+    for partner, text in texts:
+        pieces["partner"].append(pd.Categorical.from_codes(np.zeros(text.row_count, dtype="int8"),
+                                                           _objects([partner])))
+        for name in fields:
+            pieces[name].append(_category(text[name]))
     if not pieces["partner"]:
-        table = pd.DataFrame(columns=["partner", *fields], dtype="string")
+        # No file: empty columns of the same kind, which the numbers and periods below are read from.
+        table = pd.DataFrame({name: pd.Categorical.from_codes(np.zeros(0, dtype="int8"), _objects([]))
+                              for name in pieces})
     else:
         # Text columns as categories, built file by file: a national agenda's ~180 dimension columns are blank on
         # almost every row, and as strings they made the UK table 248 MB. Categories are sorted, so sorting on

@@ -33,3 +33,82 @@ def test_the_package_keeps_values_exact_and_the_indicator_csv_is_neutralised(pro
     data = tmp_path / "site" / "data"
     assert ",=1+1 (a note)\n" in (data / "observations.csv").read_text(encoding="utf-8")
     assert "'=1+1 (a note)" in (data / "indicators" / f"{indicator}.csv").read_text(encoding="utf-8")
+
+
+def _downloads_of(project):
+    from generator.downloads import build_downloads
+    from generator.observations import IndicatorRows, observations_table
+    from generator.trends import compute_trends
+    from generator.validation import validate_project
+
+    validated = validate_project(project)
+    assert validated.report.valid
+    agenda, packages = validated.agenda, validated.packages
+    table = observations_table(packages, agenda)
+    trends = compute_trends(table, agenda)
+    rows = IndicatorRows.of(table, agenda.dimension_ids, trends.dimensions_used)
+    return agenda, table, trends, build_downloads(rows, trends, agenda, packages)
+
+
+def _with_awkward_notes(project):
+    """The example with notes that need quoting, look like formulas or are missing, and a row without a value."""
+    path = project.datapackages / "youthworks" / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    notes = ['"a note, with a comma"', '"she said ""yes"""', '"=SUM(A1:A3)"', "-5 means none", "@home", ""]
+    for number, note in enumerate(notes, start=1):
+        cells = lines[number].split(",")
+        cells[-1] = note
+        lines[number] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return project
+
+
+def test_the_csv_files_are_the_bytes_pandas_writes_of_the_same_rows(project_copy):
+    # What the downloads were written with before they were written column by column: the bytes must not move.
+    from generator.downloads import TREND_FIELDS
+    from generator.csvfiles import FLOAT_FORMAT
+
+    def to_csv(frame: pd.DataFrame) -> bytes:
+        return frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
+
+    agenda, table, trends, files = _downloads_of(_with_awkward_notes(project_copy))
+    published = table.drop(columns=["time"])
+    assert files["observations.csv"] == to_csv(published)
+    assert b'"a note, with a comma"' in files["observations.csv"]
+    for indicator in agenda.indicators:
+        unused = set(agenda.dimension_ids) - set(trends.dimensions_used.get(indicator.id, ()))
+        rows = published[published["indicator"] == indicator.id].drop(columns=sorted(unused))
+        assert files[f"indicators/{indicator.id}.csv"] == to_csv(spreadsheet_safe(rows)), indicator.id
+    directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
+    records = []
+    for trend in trends.series:
+        record = trend.to_dict(directions[trend.indicator])
+        records.append({**record, **{dimension: record["groups"].get(dimension, "")
+                                     for dimension in agenda.dimension_ids}})
+    columns = ["indicator", "geography", *agenda.dimension_ids, *TREND_FIELDS]
+    assert files["trends.csv"] == to_csv(pd.DataFrame(records, columns=columns))
+
+
+def test_the_json_files_hold_every_row_with_missing_numbers_as_null_and_the_same_bytes_each_time(project_copy):
+    import json
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    agenda, table, trends, files = _downloads_of(_with_awkward_notes(project_copy))
+    for path, data in files.items():
+        if path.endswith(".json"):
+            json.loads(data, parse_constant=refuse)
+    published = table.drop(columns=["time"])
+    blank_value = 0
+    for indicator in agenda.indicators:
+        unused = set(agenda.dimension_ids) - set(trends.dimensions_used.get(indicator.id, ()))
+        rows = published[published["indicator"] == indicator.id].drop(columns=sorted(unused))
+        expected = [{key: None if isinstance(value, float) and value != value else value for key, value in row.items()}
+                    for row in rows.to_dict(orient="records")]
+        record = json.loads(files[f"indicators/{indicator.id}.json"])
+        assert record["observations"] == expected, indicator.id
+        assert [list(row) for row in record["observations"]] == [list(row) for row in expected], "column order"
+        blank_value += sum(row["value"] is None for row in record["observations"])
+    assert blank_value, "the example has a suppressed value, written as null"
+    assert _downloads_of(project_copy)[3] == files, "the same inputs give the same bytes"

@@ -50,3 +50,11 @@ def test_a_text_no_row_has_is_no_category_and_a_missing_one_is_missing():
     category = _category(column)
     assert list(category.categories) == ["12.5", ""]
     assert category.codes.tolist() == [0, 1, -1, 0]
+
+
+def test_without_any_file_the_table_has_every_column_and_no_row(project_copy: Project):
+    validated = validate_project(project_copy)
+    table = observations_table((), validated.agenda)
+    with_rows = observations_table(validated.packages, validated.agenda)
+    assert list(table.columns) == list(with_rows.columns) and len(table) == 0
+    assert all(table[name].dtype == "float64" for name in (*NUMBER_FIELDS, "time"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -51,15 +52,27 @@ class SeriesTrend:
         return ", ".join(group for _, group in self.groups) or "Total"
 
     def to_dict(self, direction: str) -> dict:
-        record = asdict(self)
+        """The series as one flat record: its own fields, its progress's, then its statistical trend's (trend_…).
+
+        Field by field rather than by `asdict`, which deep-copies every value: the UK's 21,000 series took seconds.
+        """
+        record = dict(zip(_RECORD_FIELDS, _record_values(self)))
         record["groups"] = {dimension: group for dimension, group in self.groups}
-        record.pop("progress")
-        record.pop("statistical")
-        record.update(asdict(self.progress))
+        record.update(zip(_PROGRESS_FIELDS, _progress_values(self.progress)))
         record["status_words"] = self.words
-        record.update({f"trend_{key}": value for key, value in asdict(self.statistical).items()})
+        record.update(zip(_STATISTICAL_KEYS, _statistical_values(self.statistical)))
         record["trend_verdict"] = self.statistical.verdict(direction)
         return record
+
+
+# The fields of a series' record, in order; each holds a number, a text, a flag or None.
+_RECORD_FIELDS = tuple(item.name for item in fields(SeriesTrend) if item.name not in ("progress", "statistical"))
+_PROGRESS_FIELDS = tuple(item.name for item in fields(Progress))
+_STATISTICAL_FIELDS = tuple(item.name for item in fields(StatisticalTrend))
+_STATISTICAL_KEYS = tuple(f"trend_{name}" for name in _STATISTICAL_FIELDS)
+_record_values = attrgetter(*_RECORD_FIELDS)
+_progress_values = attrgetter(*_PROGRESS_FIELDS)
+_statistical_values = attrgetter(*_STATISTICAL_FIELDS)
 
 
 @dataclass(frozen=True)
