@@ -90,18 +90,20 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     say("Computing trends")
     observations = observations_table(packages, agenda)
     keys, reused = {}, {}
+    # What every indicator's results depend on besides its own rows: the agenda and the generator's code.
+    salt = incremental.salt(project.agenda_folder, buildcache.generator_fingerprint())
     if cache:
-        keys = incremental.indicator_keys(
-            observations, incremental.salt(project.agenda_folder, buildcache.generator_fingerprint()))
+        keys = incremental.indicator_keys(observations, salt)
         reused = incremental.load(cache_folder, keys)
     # Only the indicators without stored results are computed and charted; the others are taken as stored.
     changed = observations[~observations["indicator"].isin(list(reused))] if reused else observations
     computed = compute_trends(changed, agenda)
     trends = incremental.merged(computed, reused)
+    by_indicator = IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used)
     done("compute")
 
     say("Drawing charts")
-    charts, specs = _chart_specs(changed, computed, agenda)
+    charts, specs = _chart_specs(by_indicator, computed, agenda)
     if cache:
         incremental.store(cache_folder, keys, incremental.results_of(computed, charts, specs,
                                                                      [key for key in keys if key not in reused]))
@@ -120,8 +122,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("images")
 
     say("Writing downloads and pages")
-    downloads = build_downloads(IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used),
-                                trends, agenda, packages)
+    downloads = build_downloads(by_indicator, trends, agenda, packages)
     content = SiteContent(
         agenda=agenda,
         packages=packages,
@@ -133,8 +134,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         sparklines={key.split("/")[1] for key in pictures.svgs if key.endswith("/sparkline")},
         downloads=_download_list(downloads, observations),
         narratives=read_narratives(project.site_src),
-        updates=collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None,
-                                salt=incremental.salt(project.agenda_folder, buildcache.generator_fingerprint())),
+        updates=collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None, salt=salt),
         report=validated.report,
     )
     pages = render_pages(content)
@@ -156,14 +156,16 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
                         "charts": pictures.misses})
 
 
-def _chart_specs(observations: pd.DataFrame, trends, agenda) -> tuple[dict[str, list], dict[str, dict]]:
-    """Each indicator's charts, and the static spec of every chart and sparkline by its image key."""
+def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, dict]]:
+    """The charts of each indicator `trends` has rows of, and the static spec of every chart and sparkline by its
+    image key."""
     charts = {}
     specs = {}
-    for indicator_id, rows in IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used):
+    for indicator_id in trends.dimensions_used:
         indicator = agenda.indicators_by_id.get(indicator_id)
         if indicator is None:
             continue
+        rows = by_indicator.rows(indicator_id)
         charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
         for chart in charts[indicator.id]:
             specs[f"indicators/{indicator.id}/{chart.name}"] = chart.static_spec
