@@ -15,11 +15,11 @@ from typing import Callable
 import pandas as pd
 
 from generator import buildcache, charts as charting, images, incremental
-from generator.downloads import OTHER_DOWNLOADS, build_downloads, sha256
+from generator.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.observations import IndicatorRows, observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
 from generator.project import Project
-from generator.site import build_site, hand_written_pages, read_narratives, write_docs
+from generator.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
 from generator.trends import compute_trends, scoreboard, scoreboards_by_goal
 from generator.updates import collect_updates
 from generator.validation import Validated, validate_project
@@ -122,7 +122,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("images")
 
     say("Writing downloads and pages")
-    downloads = build_downloads(by_indicator, trends, agenda, packages)
+    downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
     content = SiteContent(
         agenda=agenda,
         packages=packages,
@@ -138,8 +138,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         report=validated.report,
     )
     pages = render_pages(content)
-    files = {**{f"data/{path}": data for path, data in downloads.items()}, **pictures.files(), **assets}
-    del downloads
+    files = {**{f"data/{path}": written.path for path, written in downloads.items()}, **pictures.files(), **assets}
     write_docs(docs, project.site_src, pages, files)
     del files, pages
     done("pages")
@@ -175,7 +174,7 @@ def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str,
     return charts, specs
 
 
-def _download_list(downloads: dict[str, bytes], observations: pd.DataFrame) -> list[Download]:
+def _download_list(downloads: dict[str, WrittenFile], observations: pd.DataFrame) -> list[Download]:
     """The downloads the data page lists; per-indicator files are linked from their own pages instead."""
     titles = {
         "observations.csv": ("Every observation of every partner, one row each", len(observations)),
@@ -183,22 +182,21 @@ def _download_list(downloads: dict[str, bytes], observations: pd.DataFrame) -> l
         "trends.json": ("The computed trend of every series and every indicator, as JSON", None),
         "datapackage.json": ("All of the above as one Frictionless data package", None),
     }
-    listed = [Download(path, title, len(downloads[path]), rows, sha256(downloads[path]))
-              for path, (title, rows) in titles.items()]
-    listed += [Download(path, f"The common agenda's {path.split('/')[1][:-4]} table", len(data),
-                        data.count(b"\n") - 1, sha256(data)) for path, data in downloads.items()
-               if path.startswith("agenda/")]
-    listed += [Download(path, "A partner's package, exactly as submitted and validated", len(data), None, sha256(data))
-               for path, data in downloads.items() if path.endswith(".zip")]
-    listed += [Download(path, title, len(downloads[path]), None, sha256(downloads[path]))
-               for path, title in OTHER_DOWNLOADS.items() if path in downloads]
+
+    def listed(path: str, title: str, rows: int | None = None) -> Download:
+        return Download(path, title, downloads[path].size, rows, downloads[path].sha256)
+
+    found = [listed(path, title, rows) for path, (title, rows) in titles.items()]
+    found += [listed(path, f"The common agenda's {path.split('/')[1][:-4]} table", downloads[path].lines - 1)
+              for path in downloads if path.startswith("agenda/")]
+    found += [listed(path, "A partner's package, exactly as submitted and validated")
+              for path in downloads if path.endswith(".zip")]
+    found += [listed(path, title) for path, title in OTHER_DOWNLOADS.items() if path in downloads]
     counts = observations["indicator"].value_counts()
-    listed += [Download(path, "One indicator's observations" if path.endswith(".csv") else
-                        "One indicator's observations, series trends and status", len(data),
-                        int(counts.get(path[len("indicators/"):-4], 0)) if path.endswith(".csv") else None,
-                        sha256(data))
-               for path, data in downloads.items() if path.startswith("indicators/")]
-    return listed
+    found += [listed(path, "One indicator's observations", int(counts.get(path[len("indicators/"):-4], 0)))
+              if path.endswith(".csv") else listed(path, "One indicator's observations, series trends and status")
+              for path in downloads if path.startswith("indicators/")]
+    return found
 
 
 def _data_time(packages, agenda) -> int:

@@ -7,11 +7,10 @@ rebuild from the same inputs gives the same bytes.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -36,12 +35,20 @@ _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_AP
 def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
                     packages: tuple[PartnerPackage, ...]) -> dict[str, bytes]:
     """Path under /data/ → content."""
+    return dict(iter_downloads(observations, trends, agenda, packages))
+
+
+def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
+                   packages: tuple[PartnerPackage, ...]) -> Iterator[tuple[str, bytes]]:
+    """(path under /data/, content) of each file, one at a time: a national initiative's downloads are gigabytes,
+    so the build writes each as it comes rather than holding them all."""
     table = observations.table
     published = [name for name in table.columns if name != "time"]
     # Each column's cells are made once for the whole table, then each file takes its rows: the data package's
     # file keeps every text exact, the per-indicator files are for spreadsheets.
     exact = {name: cells(table[name]) for name in published}
-    files: dict[str, bytes] = {"observations.csv": join_rows(published, [exact[name] for name in published])}
+    yield "observations.csv", join_rows(published, [exact[name] for name in published])
+    del exact
     safe = {name: cells(table[name], text=formula_safe) for name in published}
     values = {name: _values_at(table[name]) for name in published}
     directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
@@ -59,14 +66,14 @@ def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
         # files 871 MB of the UK site's 1.0 GB.
         own = set(trends.dimensions_used.get(indicator.id, ()))
         columns = [name for name in published if name not in dimensions or name in own]
-        files[f"indicators/{indicator.id}.csv"] = join_rows(columns, [safe[name] for name in columns], positions)
-        files[f"indicators/{indicator.id}.json"] = _json({
+        yield f"indicators/{indicator.id}.csv", join_rows(columns, [safe[name] for name in columns], positions)
+        yield f"indicators/{indicator.id}.json", _json({
             "indicator": _indicator_record(indicator),
             **trend_records[indicator.id],
             "series": records_by_indicator.get(indicator.id, []),
             "observations": [dict(zip(columns, row)) for row in zip(*(values[name](positions) for name in columns))],
         })
-    files["trends.json"] = _json({
+    yield "trends.json", _json({
         "generator": {"name": "collective-indicators", "version": __version__},
         "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
         "indicators": [
@@ -74,14 +81,13 @@ def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
         ],
         "series": series_records,
     })
-    files["trends.csv"] = _trends_csv(series_records, agenda)
+    yield "trends.csv", _trends_csv(series_records, agenda)
     for name in AGENDA_TABLES:
-        files[f"agenda/{name}.csv"] = (agenda.folder / f"{name}.csv").read_bytes()
+        yield f"agenda/{name}.csv", (agenda.folder / f"{name}.csv").read_bytes()
     for package in packages:
-        files[f"{package.slug}.zip"] = _zip_folder(package.folder, package.slug)
-    files["datapackage.json"] = _json(data_package(agenda, packages))
-    files["CITATION.cff"] = citation_cff(agenda, packages)
-    return files
+        yield f"{package.slug}.zip", _zip_folder(package.folder, package.slug)
+    yield "datapackage.json", _json(data_package(agenda, packages))
+    yield "CITATION.cff", citation_cff(agenda, packages)
 
 
 def _values_at(column: pd.Series) -> Callable[[np.ndarray], list]:
@@ -99,10 +105,6 @@ def _values_at(column: pd.Series) -> Callable[[np.ndarray], list]:
 
 # Files of /data/ outside the data package, with what the data page says of them.
 OTHER_DOWNLOADS = {"CITATION.cff": "How to cite these data, in the Citation File Format (CFF 1.2.0)"}
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def data_licence(agenda: Agenda) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -81,6 +84,24 @@ def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[st
                 folder.rmdir()
     for path, data in wanted.items():
         _write_if_changed(docs / path, data)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    size: int  # bytes
+    sha256: str
+    lines: int  # line ends
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> dict[str, WrittenFile]:
+    """Each (path under `folder`, content) written as it comes, as `write_docs` writes (a file with the same bytes
+    kept, any other a new file), so that only one is held at a time; what was written, by path."""
+    written = {}
+    for path, data in files:
+        _write_if_changed(folder / path, data)
+        written[path] = WrittenFile(folder / path, len(data), hashlib.sha256(data).hexdigest(), data.count(b"\n"))
+    return written
 
 
 def _site_src_files(site_src: Path) -> dict[str, bytes]:
