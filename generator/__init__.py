@@ -8,3 +8,6 @@ The command line (`indicators`, in `cli.py`) is a thin layer over `generator.api
 """
 
 __version__ = "0.1.0"
+
+# The build's stages, in order, as the build times them and the benchmark reports them.
+STAGES = ("load", "validate", "compute", "charts", "images", "pages", "mkdocs")

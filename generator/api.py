@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from generator import buildcache, charts as charting, images, incremental
+from generator import STAGES, buildcache, charts as charting, images, incremental
 from generator.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.observations import IndicatorRows, observations_table
 from generator.pages import Download, SiteContent, navigation, render_pages
@@ -49,7 +49,6 @@ def validate(project: Project, paths: list[Path] | None = None) -> Validated:
     return validate_project(project, paths)
 
 
-STAGES = ("load", "validate", "compute", "charts", "images", "pages", "mkdocs")
 
 
 def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | None = None,

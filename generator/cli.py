@@ -12,10 +12,10 @@ from rich.console import Console
 
 from generator import __version__
 from generator.project import Project
-from generator.scaffold import ScaffoldError, new_partner
-from generator.validation import render, validate_project
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# Each verb imports the stages it uses, not this module: they take seconds to import, `indicators --help` needs
+# none of them, and each process that draws chart images imports the program's main module (this one) again.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +120,8 @@ def _validate(project: Project, arguments) -> int:
         if not Path(path).exists():
             print(f"indicators validate: {path} does not exist.", file=sys.stderr)
             return EXIT_USAGE
+    from generator.validation import validate_project
+
     report = validate_project(project, [Path(path).resolve() for path in arguments.paths] or None).report
     return _print_report(report, arguments.format)
 
@@ -132,6 +134,8 @@ def _check_changes(project: Project, arguments) -> int:
 
 
 def _print_report(report, output_format: str) -> int:
+    from generator.validation import render
+
     if output_format == "json":
         sys.stdout.write(render.as_json(report))
     elif output_format == "github":
@@ -147,9 +151,9 @@ def _print_report(report, output_format: str) -> int:
 
 
 def _build(project: Project, arguments) -> int:
-    # Charts and MkDocs take seconds to import, and `validate` needs neither.
     from generator import api
     from generator.site import SiteError
+    from generator.validation import render
 
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -175,6 +179,7 @@ def _build(project: Project, arguments) -> int:
 def _import(project: Project, arguments) -> int:
     from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text
     from generator.importers.open_sdg import reported_rows_csv
+    from generator.validation import render, validate_project
 
     try:
         result = import_open_sdg(arguments.source, project.root, arguments.partner, area=arguments.area)
@@ -229,6 +234,8 @@ def _serve(project: Project, arguments) -> int:
 
 
 def _new_partner(project: Project, arguments) -> int:
+    from generator.scaffold import ScaffoldError, new_partner
+
     try:
         folder = new_partner(project, arguments.slug, arguments.title)
     except ScaffoldError as error:

@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator.api import STAGES  # load, validate, compute, charts, images, pages, mkdocs
+from generator import STAGES
 
 SCALES = ("example", "uk", "generated")
 KINDS = ("build", "rebuild", "1 change")
