@@ -17,7 +17,7 @@ import pandas as pd
 from generator import STAGES, buildcache, charts as charting, images, incremental
 from generator.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.observations import IndicatorRows, observations_table
-from generator.pages import Download, SiteContent, navigation, render_pages
+from generator.pages import Download, SiteContent, iter_pages, navigation
 from generator.project import Project
 from generator.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
 from generator.trends import compute_trends, scoreboard, scoreboards_by_goal
@@ -136,10 +136,10 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         updates=collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None, salt=salt),
         report=validated.report,
     )
-    pages = render_pages(content)
-    files = {**{f"data/{path}": written.path for path, written in downloads.items()}, **pictures.files(), **assets}
-    write_docs(docs, project.site_src, pages, files)
-    del files, pages
+    pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
+    write_docs(docs, project.site_src, {**{path: written.path for path, written in pages.items()},
+                                        **{f"data/{path}": written.path for path, written in downloads.items()},
+                                        **pictures.files(), **assets})
     done("pages")
 
     say("Building the site with MkDocs")

@@ -7,6 +7,7 @@ whatever a partner writes reaches the page as text, never as markup.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,58 +60,60 @@ class SiteContent:
     report: Report | None = None  # the build's validation report: its warnings are published with the packages
 
 
-def render_pages(content: SiteContent) -> dict[str, str]:
-    """Path in the docs folder → Markdown; also the embed pages (HTML) and the updates feed (Atom), which MkDocs
-    copies as they are."""
+def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
+    """(path in the docs folder, Markdown) of each page, one at a time; also the embed pages (HTML) and the updates
+    feed (Atom), which MkDocs copies as they are. A national site's pages carry their charts' data and are
+    hundreds of megabytes, so the build writes each as it comes."""
     env = _environment(content)
     # Each template is looked up once: every lookup checks the template's file for changes, and a national site has
     # ~800 pages.
     templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
                  for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
     agenda = content.agenda
-    pages = {
-        "index.md": templates["home"].render(root=""),
-        "data/index.md": templates["data"].render(
-            root="../", resources={resource["path"]: resource
-                                   for resource in data_package(agenda, content.packages)["resources"]}),
-        "methodology/index.md": templates["methodology"].render(root="../", **_methodology()),
-    }
+    yield "index.md", templates["home"].render(root="")
+    yield "data/index.md", templates["data"].render(
+        root="../", resources={resource["path"]: resource
+                               for resource in data_package(agenda, content.packages)["resources"]})
+    yield "methodology/index.md", templates["methodology"].render(root="../", **_methodology())
     published = _published_by_partner(content.observations)
     for goal in agenda.goals:
-        pages[f"goals/{goal.id}/index.md"] = templates["goal"].render(
+        yield f"goals/{goal.id}/index.md", templates["goal"].render(
             root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
             contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]))
     notes = _notes_by_indicator(content.observations)
     suppressed = _suppressed_by_indicator(content.observations)
     coverage = _coverage_by_indicator(content.observations, agenda, content.trends.dimensions_used)
+    releases = content.updates.releases if content.updates else ()
+    last_release = {}  # indicator id → the newest release that changed it (releases come newest first)
+    for release in releases:
+        for change in release.changes:
+            last_release.setdefault(change.indicator, release)
+    goals = {goal.id: goal for goal in agenda.goals}
+    stewards = {package.slug: package for package in content.packages}
     for indicator in agenda.indicators:
         context = dict(
             indicator=indicator, summary=content.trends.indicators[indicator.id],
             charts=content.charts.get(indicator.id, []), notes=notes.get(indicator.id, []),
             suppressed=suppressed.get(indicator.id, []), coverage=coverage[indicator.id],
-            last_release=next((release for release in (content.updates.releases if content.updates else ())
-                               if any(change.indicator == indicator.id for change in release.changes)), None),
-            goal=next(goal for goal in agenda.goals if goal.id == indicator.goal),
-            steward=next((package for package in content.packages if package.slug == indicator.steward), None),
+            last_release=last_release.get(indicator.id), goal=goals[indicator.goal],
+            steward=stewards.get(indicator.steward),
         )
-        pages[f"indicators/{indicator.id}/index.md"] = templates["indicator"].render(root="../../", **context)
-        pages[f"embed/{indicator.id}/index.html"] = templates["embed"].render(root="../../", **context)
+        yield f"indicators/{indicator.id}/index.md", templates["indicator"].render(root="../../", **context)
+        yield f"embed/{indicator.id}/index.html", templates["embed"].render(root="../../", **context)
     for package in content.packages:
         rows_by_indicator = published.get(package.slug, {})
         problems = [problem for problem in (content.report.problems if content.report else [])
                     if problem.partner == package.slug or problem.file.startswith(f"datapackages/{package.slug}/")]
-        pages[f"partners/{package.slug}/index.md"] = templates["partner"].render(
+        yield f"partners/{package.slug}/index.md", templates["partner"].render(
             root="../../", package=package, indicator_ids=sorted(rows_by_indicator),
             rows=sum(rows_by_indicator.values()),
             problems=problems, checked=content.report is not None,
-            releases=[release for release in (content.updates.releases if content.updates else ())
-                      if release.partner == package.slug],
+            releases=[release for release in releases if release.partner == package.slug],
         )
     if content.updates is not None:
-        pages["updates/index.md"] = templates["updates"].render(root="../", limit=MAX_RELEASES)
-        pages["updates/feed.xml"] = atom_feed(content.updates, agenda, env.globals["initiative"],
-                                              method.STATUS_NAMES).decode("utf-8")
-    return pages
+        yield "updates/index.md", templates["updates"].render(root="../", limit=MAX_RELEASES)
+        yield "updates/feed.xml", atom_feed(content.updates, agenda, env.globals["initiative"],
+                                            method.STATUS_NAMES).decode("utf-8")
 
 
 def navigation(content: SiteContent, extra_pages: list[str]) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -51,9 +52,9 @@ def hand_written_pages(site_src: Path) -> list[str]:
     return sorted(path.name for path in site_src.glob("*.md"))
 
 
-def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[str, bytes | Path]) -> None:
-    """The docs folder as site_src and the generated pages and files (their bytes, or a file to link or copy there)
-    make it; these may not overwrite site_src.
+def write_docs(docs: Path, site_src: Path, files: dict[str, bytes | Path]) -> None:
+    """The docs folder as site_src and the generated pages and files (their bytes, or a file to link or copy there;
+    files `write_files` wrote into the folder already are kept) make it; these may not overwrite site_src.
 
     A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
     old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
@@ -62,13 +63,12 @@ def write_docs(docs: Path, site_src: Path, pages: dict[str, str], files: dict[st
     once the new one is in, took seconds.
     """
     wanted = _site_src_files(site_src)
-    clashes = sorted(path for path in [*pages, *files] if path in wanted)
+    clashes = sorted(path for path in files if path in wanted)
     if clashes:
         raise SiteError(
             "site_src/ has files where the generator writes its own: " + ", ".join(clashes)
             + ". Rename or remove them from site_src/."
         )
-    wanted.update({path: text.encode("utf-8") for path, text in pages.items()})
     wanted.update(files)
     docs.mkdir(parents=True, exist_ok=True)
     for directory, folders, names in os.walk(docs, topdown=False):
@@ -124,10 +124,10 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        with _reproducible(build_time), _quiet_mkdocs():
+        with _reproducible(build_time), _quiet_mkdocs(), tempfile.TemporaryDirectory(prefix="verbatim-") as blocks:
             config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(staging), nav=nav,
                                  strict=True)
-            config.plugins["indicators-verbatim"] = _VerbatimBlocks()
+            config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
             config.plugins["indicators-linked-files"] = _LinkedStaticFiles(docs.resolve())
             config.plugins.on_startup(command="build", dirty=False)
             try:
@@ -150,13 +150,19 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
 
 class _VerbatimBlocks(BasePlugin):
     """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
-    finished page: Markdown, the search index and the theme see only the comment."""
+    finished page: Markdown, the search index and the theme see only the comment.
+
+    MkDocs reads every page before it writes the first, so the blocks wait in files of `folder`, not in memory: they
+    are most of a national site's pages (their charts' data), and held together they made the build's memory grow
+    with the site.
+    """
 
     PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
         super().__init__()
-        self.blocks: dict[str, list[str]] = {}  # by page: the blocks taken out, in order
+        self.folder = folder
+        self.waiting: dict[str, Path] = {}  # by page: the file of the blocks taken out, in order
 
     @event_priority(-100)  # last: any other plugin still sees the whole page
     def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
@@ -170,14 +176,17 @@ class _VerbatimBlocks(BasePlugin):
             kept += [f"<!-- verbatim {len(blocks)} -->", after]
             blocks.append(block.strip("\n"))
         if blocks:
-            self.blocks[page.file.src_uri] = blocks
+            self.waiting[page.file.src_uri] = path = self.folder / f"{len(self.waiting)}.json"
+            path.write_text(json.dumps(blocks), encoding="utf-8")
         return "".join(kept)
 
     @event_priority(100)  # first: any other plugin sees the whole page
     def on_post_page(self, output: str, *, page, **kwargs) -> str:
-        blocks = self.blocks.pop(page.file.src_uri, None)
-        if blocks is None:
+        path = self.waiting.pop(page.file.src_uri, None)
+        if path is None:
             return output
+        blocks = json.loads(path.read_text(encoding="utf-8"))
+        path.unlink()
         found = [int(number) for number in self.PLACEHOLDER.findall(output)]
         if found != list(range(len(blocks))):
             raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "

@@ -31,7 +31,8 @@ def project(tmp_path) -> Project:
 def build(project: Project, pages: dict[str, str], files: dict[str, bytes] | None = None) -> Path:
     docs, site = project.root / "docs", project.root / "site"
     assets = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
-    write_docs(docs, project.site_src, pages, {**assets, **(files or {})})
+    write_docs(docs, project.site_src, {**{path: text.encode() for path, text in pages.items()}, **assets,
+                                        **(files or {})})
     build_site(project, docs, site, [{"Home": "index.md"}, {"Other": "other.md"}], build_time=1_600_000_000)
     return site
 
@@ -99,13 +100,13 @@ def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(proj
     (project.site_src / "assets" / "extra.css").write_text("p {}\n", encoding="utf-8")
     (project.site_src / "narratives").mkdir()
     (project.site_src / "narratives" / "home.md").write_text("Included, not a page.\n", encoding="utf-8")
-    write_docs(docs, project.site_src, {"index.md": "# Home\n"}, {"data/a.csv": b"a\n", "data/b.csv": b"b\n"})
+    write_docs(docs, project.site_src, {"index.md": b"# Home\n", "data/a.csv": b"a\n", "data/b.csv": b"b\n"})
     before = {name: (docs / name).stat().st_ino for name in ("index.md", "data/a.csv", "data/b.csv")}
     published = docs / "data" / "b.csv"
     published_copy = project.root / "published-b.csv"
     published_copy.hardlink_to(published)  # as the site links it
 
-    write_docs(docs, project.site_src, {"index.md": "# Home\n"}, {"data/b.csv": b"b, revised\n", "c.csv": b"c\n"})
+    write_docs(docs, project.site_src, {"index.md": b"# Home\n", "data/b.csv": b"b, revised\n", "c.csv": b"c\n"})
     assert sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()) == [
         "assets/extra.css", "c.csv", "data/b.csv", "index.md"]
     assert (docs / "index.md").stat().st_ino == before["index.md"], "unchanged: kept as it was"
@@ -114,4 +115,4 @@ def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(proj
     assert published_copy.read_bytes() == b"b\n", "the published file is not written through its link"
 
     with pytest.raises(SiteError, match="site_src/ has files where the generator writes its own: assets/extra.css"):
-        write_docs(docs, project.site_src, {"index.md": "# Home\n"}, {"assets/extra.css": b""})
+        write_docs(docs, project.site_src, {"index.md": b"# Home\n", "assets/extra.css": b""})
