@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -70,6 +70,13 @@ def cells(values: pd.Series, text: Callable[[str], str] | None = None) -> Column
 
 def join_rows(header: list[str], columns: list[Column], positions: np.ndarray | None = None) -> bytes:
     """The header and the rows at `positions` (every row when None) of `columns`, as CSV."""
+    return b"".join(iter_rows(header, columns, positions))
+
+
+def iter_rows(header: list[str], columns: list[Column],
+              positions: np.ndarray | None = None) -> Iterator[bytes | memoryview]:
+    """`join_rows` a block of rows at a time, for a file too large to hold whole (the observations of a national
+    initiative)."""
     if len(columns) == 1:  # the csv module quotes a row's only cell when blank: else the row is an empty line
         columns = [Column(pc.if_else(columns[0].blank_values, '""', columns[0].values), columns[0].codes)]
     codes = [column.codes if positions is None else column.codes[positions] for column in columns]
@@ -77,7 +84,7 @@ def join_rows(header: list[str], columns: list[Column], positions: np.ndarray | 
     # Which blocks of rows are blank in each column, in one pass a column.
     blank_blocks = [np.logical_and.reduceat(column.blank_values[rows], starts) if len(starts) else []
                     for column, rows in zip(columns, codes)]
-    parts = [(",".join(map(_quoted, header)) or '""').encode("utf-8"), b"\n"]
+    yield (",".join(map(_quoted, header)) or '""').encode("utf-8") + b"\n"
     for block_number, start in enumerate(starts.tolist()):
         block = slice(start, start + BLOCK_ROWS)
         # A column blank on every row of the block is written as its comma alone: a national table's rows are
@@ -90,8 +97,7 @@ def join_rows(header: list[str], columns: list[Column], positions: np.ndarray | 
                 between = ""
             between += "," if number < len(columns) - 1 else "\n"
         lines = pc.binary_join_element_wise(*pieces, pa.scalar(between, pa.large_string()), _NOTHING)
-        parts.append(_text_bytes(lines))
-    return b"".join(parts)
+        yield _text_bytes(lines)
 
 
 def _text_bytes(texts: pa.LargeStringArray) -> memoryview:

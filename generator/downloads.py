@@ -21,7 +21,7 @@ import yaml
 
 from generator import __version__
 from generator.agenda import Agenda
-from generator.csvfiles import cells, csv_bytes, join_rows
+from generator.csvfiles import cells, csv_bytes, iter_rows, join_rows
 from generator.observations import IndicatorRows
 from generator.packages import PartnerPackage
 from generator.trends.series import Trends
@@ -35,19 +35,21 @@ _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_AP
 def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
                     packages: tuple[PartnerPackage, ...]) -> dict[str, bytes]:
     """Path under /data/ → content."""
-    return dict(iter_downloads(observations, trends, agenda, packages))
+    return {path: data if isinstance(data, bytes) else b"".join(data)
+            for path, data in iter_downloads(observations, trends, agenda, packages)}
 
 
 def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
-                   packages: tuple[PartnerPackage, ...]) -> Iterator[tuple[str, bytes]]:
-    """(path under /data/, content) of each file, one at a time: a national initiative's downloads are gigabytes,
-    so the build writes each as it comes rather than holding them all."""
+                   packages: tuple[PartnerPackage, ...]) -> Iterator[tuple[str, bytes | Iterator[bytes | memoryview]]]:
+    """(path under /data/, content) of each file, one at a time, the largest as pieces to write one after another:
+    a national initiative's downloads are gigabytes, so the build writes each as it comes rather than holding them
+    all."""
     table = observations.table
     published = [name for name in table.columns if name != "time"]
     # Each column's cells are made once for the whole table, then each file takes its rows: the data package's
     # file keeps every text exact, the per-indicator files are for spreadsheets.
     exact = {name: cells(table[name]) for name in published}
-    yield "observations.csv", join_rows(published, [exact[name] for name in published])
+    yield "observations.csv", iter_rows(published, [exact[name] for name in published])
     del exact
     safe = {name: cells(table[name], text=formula_safe) for name in published}
     values = {name: _values_at(table[name]) for name in published}
@@ -73,14 +75,13 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
             "series": records_by_indicator.get(indicator.id, []),
             "observations": [dict(zip(columns, row)) for row in zip(*(values[name](positions) for name in columns))],
         })
-    yield "trends.json", _json({
+    yield "trends.json", _json_pieces({
         "generator": {"name": "collective-indicators", "version": __version__},
         "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
         "indicators": [
             {**_indicator_record(indicator), **trend_records[indicator.id]} for indicator in agenda.indicators
         ],
-        "series": series_records,
-    })
+    }, "series", series_records)
     yield "trends.csv", _trends_csv(series_records, agenda)
     for name in AGENDA_TABLES:
         yield f"agenda/{name}.csv", (agenda.folder / f"{name}.csv").read_bytes()
@@ -327,6 +328,23 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _json(value) -> bytes:
     return orjson.dumps(value, option=_JSON_OPTIONS)
+
+
+def _json_pieces(value: dict, key: str, items: list) -> Iterator[bytes]:
+    """`_json({**value, key: items})` a piece at a time, the list's items one by one: trends.json holds every series
+    of a national initiative, hundreds of megabytes of JSON."""
+    if not items:
+        yield _json({**value, key: items})
+        return
+    head = _json({**value, key: []})
+    # Indented by two a level, the empty list ends the text as `[]`, then `}` and a line end.
+    assert head.endswith(b"[]\n}\n")
+    yield head[:-len(b"]\n}\n")]
+    for number, item in enumerate(items):
+        text = orjson.dumps(item, option=_JSON_OPTIONS & ~orjson.OPT_APPEND_NEWLINE)
+        # An item of the list is two levels in; JSON text holds no line end but those indentation makes.
+        yield (b"\n    " if number == 0 else b",\n    ") + text.replace(b"\n", b"\n    ")
+    yield b"\n  ]\n}\n"
 
 
 def _zip_folder(folder: Path, slug: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import logging
@@ -94,14 +95,45 @@ class WrittenFile:
     lines: int  # line ends
 
 
-def write_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> dict[str, WrittenFile]:
+def write_files(folder: Path, files: Iterable[tuple[str, bytes | Iterable[bytes | memoryview]]]
+                ) -> dict[str, WrittenFile]:
     """Each (path under `folder`, content) written as it comes, as `write_docs` writes (a file with the same bytes
-    kept, any other a new file), so that only one is held at a time; what was written, by path."""
+    kept, any other a new file), so that only one is held at a time; a content too large to hold whole comes as
+    pieces. What was written, by path."""
     written = {}
     for path, data in files:
-        _write_if_changed(folder / path, data)
-        written[path] = WrittenFile(folder / path, len(data), hashlib.sha256(data).hexdigest(), data.count(b"\n"))
+        if isinstance(data, bytes):
+            _write_if_changed(folder / path, data)
+            written[path] = WrittenFile(folder / path, len(data), hashlib.sha256(data).hexdigest(),
+                                        data.count(b"\n"))
+        else:
+            written[path] = _write_pieces(folder / path, data)
     return written
+
+
+def _write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> WrittenFile:
+    """The pieces written into a new file beside `path`, which then takes its place unless `path` held the same
+    bytes already (kept as it was, like `_write_if_changed`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest, size, lines = hashlib.sha256(), 0, 0
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("wb") as file:
+            for piece in pieces:
+                file.write(piece)
+                digest.update(piece)
+                size += len(piece)
+                lines += bytes(piece).count(b"\n")
+        if path.is_file() and not path.is_symlink() and path.stat().st_size == size \
+                and filecmp.cmp(path, partial, shallow=False):
+            partial.unlink()
+        else:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            partial.replace(path)  # a new file: the old one may be published
+    finally:
+        partial.unlink(missing_ok=True)
+    return WrittenFile(path, size, digest.hexdigest(), lines)
 
 
 def _site_src_files(site_src: Path) -> dict[str, bytes]:

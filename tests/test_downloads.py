@@ -1,8 +1,12 @@
 """Downloads: spreadsheet files are safe to open, the data package keeps every value exact."""
 
-import pandas as pd
+import hashlib
 
-from generator.downloads import spreadsheet_safe
+import pandas as pd
+import pytest
+
+from generator.downloads import _json, _json_pieces, spreadsheet_safe
+from generator.site import write_files
 
 
 def test_formula_like_text_is_neutralised_for_spreadsheets_and_numbers_are_not():
@@ -112,3 +116,23 @@ def test_the_json_files_hold_every_row_with_missing_numbers_as_null_and_the_same
         blank_value += sum(row["value"] is None for row in record["observations"])
     assert blank_value, "the example has a suppressed value, written as null"
     assert _downloads_of(project_copy)[3] == files, "the same inputs give the same bytes"
+
+
+@pytest.mark.parametrize("items", [[], [{"x": 1, "nested": [1, {"z": None}], "empty": {}},
+                                        {"x": float("nan"), "text": "a\nb"}], [[], {}, 3, "x"]])
+def test_a_json_file_written_in_pieces_has_the_bytes_of_one_written_whole(items):
+    value = {"generator": {"name": "collective-indicators"}, "indicators": [{"id": "a"}]}
+    assert b"".join(_json_pieces(value, "series", items)) == _json({**value, "series": items})
+
+
+def test_a_file_written_in_pieces_is_kept_when_its_bytes_are_unchanged_and_replaced_when_not(tmp_path):
+    pieces = [b"indicator,value\n", memoryview(b"a,1\nb,2\n")]
+    [first] = write_files(tmp_path, [("data/x.csv", iter(pieces))]).values()
+    assert first.path.read_bytes() == b"indicator,value\na,1\nb,2\n" and first.lines == 3 and first.size == 24
+    assert first.sha256 == hashlib.sha256(first.path.read_bytes()).hexdigest()
+    inode = first.path.stat().st_ino
+    write_files(tmp_path, [("data/x.csv", iter(pieces))])
+    assert first.path.stat().st_ino == inode, "the same bytes: the file is kept"
+    write_files(tmp_path, [("data/x.csv", iter([b"indicator,value\n", b"a,3\n"]))])
+    assert first.path.read_bytes() == b"indicator,value\na,3\n" and first.path.stat().st_ino != inode
+    assert [path.name for path in (tmp_path / "data").iterdir()] == ["x.csv"], "no partial file is left"
