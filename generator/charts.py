@@ -270,7 +270,8 @@ def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None
     table = Table(
         caption=f"{indicator.title}, {area}: the values in the chart",
         columns=("Period", "Value", "Interval", "Status", "Note"),
-        rows=tuple((period, text, interval, flag if flag != "Final" else "", note) for period, text, interval, flag, note
+        rows=tuple((period, text, interval, flag if flag != "Final" else "", note)
+                   for period, text, interval, flag, note
                    in zip(*(data[name].tolist() for name in ("period", "shown", "interval", "flag", "note")))),
     )
     return Chart(indicator.id, "headline", title, description, spec, table)

@@ -1,7 +1,7 @@
 """Chart images: static SVG (and PNG for download) for every chart spec, and the Vega JavaScript the site serves.
 
-Rendering is most of a build's time (tens of milliseconds a chart in vl-convert, which serialises its calls
-internally, so threads do not help), hence two things:
+Drawing is most of a build's time (35 to 70 ms of CPU a chart in vl-convert, SVG and PNG, which serialises its
+calls internally, so threads do not help), hence two things:
 
 - images are kept in a content-addressed cache (`build/cache/images/`), keyed by the spec's JSON, vl-convert's
   version and the generator's version: a rebuild renders only the charts whose spec changed;
@@ -27,12 +27,10 @@ from generator.charts import VEGA_LITE_VERSION
 from generator.render_worker import render_one, use_bundled_fonts
 
 IMAGE_FORMATS = ("svg", "png")
-# Two processes by default where there are two cores. Re-measured on the quiet 2-core benchmark machine with 100
-# uncached UK charts (SVG and PNG), twice each: one process 16.6 to 17.6 s, two processes 13.7 and 13.8 s, about
-# a fifth less; the whole UK build's 985 charts took 169 s in one process and 117 s in two. (Under load, two
-# processes had been slower: 11 to 23 s for 60 charts against 6 to 10 s in one, since vl-convert's own threads
-# already use the second core; a loaded machine can set the variable to 1.) Set it to the number of processes to
-# try more on a larger machine.
+# Two processes by default where there are two cores: with only its own fonts (render_worker.use_bundled_fonts),
+# vl-convert draws on one core a process, so a second process draws nearly as much again. Measured on the 2-core
+# benchmark machine with the example's 84 charts (SVG and PNG): 4.7 s in one process, 3.4 s in two, each process's
+# start (about a second) included. Set the variable to the number of processes to try more on a larger machine.
 WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
 # Each worker process takes about a second to start (vl-convert's JavaScript runtime): fewer charts than this share one.
 MIN_JOBS_PER_WORKER = 24
