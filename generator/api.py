@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -79,11 +80,37 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
         return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
 
+    docs_made = _make_docs(project, docs, cache_folder, cache, say, done)
+    if docs_made.nav is None:
+        return BuildResult(docs_made.report, None, timings)
+    # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
+    # national site, and with both at once the build's memory peaked here.
+    gc.collect()
+    say("Building the site with MkDocs")
+    build_site(project, docs, target, docs_made.nav, docs_made.data_time)
+    if cache:
+        buildcache.remember_build(cache_folder, inputs, [target, docs], docs_made.report)
+    done("mkdocs")
+    return BuildResult(docs_made.report, target, timings, docs_made.cache_hits, docs_made.cache_misses)
+
+
+@dataclass(frozen=True)
+class _DocsMade:
+    report: Report
+    nav: list | None  # None when the data were invalid and no docs were written
+    data_time: int = 0
+    cache_hits: dict[str, int] = field(default_factory=dict)
+    cache_misses: dict[str, int] = field(default_factory=dict)
+
+
+def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, say: Progress,
+               done: Callable[[str], None]) -> _DocsMade:
+    """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
     if not validated.report.valid:
-        return BuildResult(validated.report, None, timings)
+        return _DocsMade(validated.report, None)
     agenda, packages = validated.agenda, validated.packages
 
     say("Computing trends")
@@ -115,6 +142,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     # Without the cache every image is drawn again, into the same folder: a build holds none of them in memory.
     pictures = images.render_images(specs, cache_folder, png={key for key in specs if not key.endswith("/sparkline")},
                                     reuse=cache)
+    reused_count = len(reused)
+    del specs, reused  # the images' specs, the largest thing no later stage reads
     assets = {
         "assets/javascripts/vega.js": images.javascript_bundle(cache_folder).encode("utf-8"),
     }
@@ -142,21 +171,16 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
                                         **pictures.files(), **assets})
     done("pages")
 
-    say("Building the site with MkDocs")
     nav = navigation(content, hand_written_pages(project.site_src))
-    build_site(project, docs, target, nav, _data_time(packages, agenda))
-    if cache:
-        buildcache.remember_build(cache_folder, inputs, [target, docs], validated.report)
-    done("mkdocs")
-    return BuildResult(validated.report, target, timings,
-                       {"site": 0, "indicators": len(reused), "charts": pictures.hits},
-                       {"site": 1 if cache else 0, "indicators": len(keys) - len(reused) if cache else 0,
-                        "charts": pictures.misses})
+    return _DocsMade(validated.report, nav, _data_time(packages, agenda),
+                     {"site": 0, "indicators": reused_count, "charts": pictures.hits},
+                     {"site": 1 if cache else 0, "indicators": len(keys) - reused_count if cache else 0,
+                      "charts": pictures.misses})
 
 
-def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, dict]]:
+def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, str]]:
     """The charts of each indicator `trends` has rows of, and the static spec of every chart and sparkline by its
-    image key."""
+    image key, as JSON (`charts.spec_text`)."""
     charts = {}
     specs = {}
     for indicator_id in trends.dimensions_used:
@@ -166,10 +190,10 @@ def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str,
         rows = by_indicator.rows(indicator_id)
         charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
         for chart in charts[indicator.id]:
-            specs[f"indicators/{indicator.id}/{chart.name}"] = chart.static_spec
+            specs[f"indicators/{indicator.id}/{chart.name}"] = charting.spec_text(chart.static_spec)
         sparkline = charting.sparkline_spec(indicator, rows, agenda)
         if sparkline is not None:
-            specs[f"indicators/{indicator.id}/sparkline"] = sparkline
+            specs[f"indicators/{indicator.id}/sparkline"] = charting.spec_text(sparkline)
     return charts, specs
 
 

@@ -8,12 +8,14 @@ A chart never computes a statistic: levels come from the observations table, ver
 from __future__ import annotations
 
 import functools
+import json
 import re
 import textwrap
 from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
+import orjson
 import pandas as pd
 
 from generator.agenda import Agenda, Indicator
@@ -63,8 +65,14 @@ class Chart:
     name: str  # "headline", "geography" or a dimension id; the SVG is <name>.svg beside the page
     title: str
     description: str  # the chart in words, for screen readers and for the SVG's alt text
-    spec: dict  # Vega-Lite, width "container"
+    # The Vega-Lite spec (width "container") as `spec_text` writes it, which is how its page carries it. Held as
+    # text: as dicts and lists, the charts of a national-scale initiative were some 400 MB, as JSON a quarter of it.
+    spec_json: str
     table: Table
+
+    @property
+    def spec(self) -> dict:
+        return orjson.loads(self.spec_json)
 
     @property
     def static_spec(self) -> dict:
@@ -76,6 +84,11 @@ class Chart:
         spec = {**_without_tooltips(self.spec), "width": WIDTH}
         spec["config"] = {**spec.get("config", {}), "aria": False}
         return spec
+
+
+def spec_text(spec: dict) -> str:
+    """A spec as compact JSON, keys sorted: the text a page embeds, and an image is drawn from and cached by."""
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def _without_tooltips(spec: dict) -> dict:
@@ -274,7 +287,7 @@ def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None
                    for period, text, interval, flag, note
                    in zip(*(data[name].tolist() for name in ("period", "shown", "interval", "flag", "note")))),
     )
-    return Chart(indicator.id, "headline", title, description, spec, table)
+    return Chart(indicator.id, "headline", title, description, spec_text(spec), table)
 
 
 @functools.lru_cache(maxsize=None)
@@ -355,7 +368,7 @@ def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, lege
         rows=tuple((period, *(values.get((period, group), "–") for group in groups))
                    for period in domain if period in present),
     )
-    return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", description, spec, table)
+    return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", description, spec_text(spec), table)
 
 
 @functools.lru_cache(maxsize=None)

@@ -64,8 +64,9 @@ def cells(values: pd.Series, text: Callable[[str], str] | None = None) -> Column
         written = [_quoted(value) for value in texts]
     missing = codes < 0
     if missing.any():  # code -1, a missing value, takes the blank appended last
-        codes = np.where(missing, len(written), codes).astype(np.min_scalar_type(len(written)))
-    return Column(pa.array([*written, ""], pa.large_string()), codes)
+        codes = np.where(missing, len(written), codes)
+    # Codes no wider than the texts need: a national table's columns' codes were 8 bytes a cell.
+    return Column(pa.array([*written, ""], pa.large_string()), codes.astype(np.min_scalar_type(len(written))))
 
 
 def join_rows(header: list[str], columns: list[Column], positions: np.ndarray | None = None) -> bytes:

@@ -10,7 +10,7 @@ import functools
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -21,10 +21,10 @@ import yaml
 
 from generator import __version__
 from generator.agenda import Agenda
-from generator.csvfiles import cells, csv_bytes, iter_rows, join_rows
+from generator.csvfiles import cells, iter_rows, join_rows
 from generator.observations import IndicatorRows
 from generator.packages import PartnerPackage
-from generator.trends.series import Trends
+from generator.trends.series import SeriesTrend, Trends, record_column
 
 AGENDA_TABLES = ("goals", "indicators", "units", "dimensions", "groups", "geographies")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -54,10 +54,6 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
     safe = {name: cells(table[name], text=formula_safe) for name in published}
     values = {name: _values_at(table[name]) for name in published}
     directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
-    series_records = [trend.to_dict(directions[trend.indicator]) for trend in trends.series]
-    records_by_indicator: dict[str, list[dict]] = {}
-    for record in series_records:
-        records_by_indicator.setdefault(record["indicator"], []).append(record)
     trend_records = {indicator.id: _indicator_trend_record(trends.indicators[indicator.id])
                      for indicator in agenda.indicators}
     dimensions = set(agenda.dimension_ids)
@@ -72,17 +68,18 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
         yield f"indicators/{indicator.id}.json", _json({
             "indicator": _indicator_record(indicator),
             **trend_records[indicator.id],
-            "series": records_by_indicator.get(indicator.id, []),
+            "series": [trend.to_dict(indicator.direction) for trend in trends.series_of(indicator.id)],
             "observations": [dict(zip(columns, row)) for row in zip(*(values[name](positions) for name in columns))],
         })
+    del safe, values  # every observation's cells, a few hundred megabytes at national scale
     yield "trends.json", _json_pieces({
         "generator": {"name": "collective-indicators", "version": __version__},
         "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
         "indicators": [
             {**_indicator_record(indicator), **trend_records[indicator.id]} for indicator in agenda.indicators
         ],
-    }, "series", series_records)
-    yield "trends.csv", _trends_csv(series_records, agenda)
+    }, "series", (trend.to_dict(directions[trend.indicator]) for trend in trends.series))
+    yield "trends.csv", _trends_csv(trends.series, directions, agenda)
     for name in AGENDA_TABLES:
         yield f"agenda/{name}.csv", (agenda.folder / f"{name}.csv").read_bytes()
     for package in packages:
@@ -190,20 +187,23 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(field.name for field in fields(kind))
 
 
-def _trends_csv(records: list[dict], agenda: Agenda) -> bytes:
-    columns = {name: [record[name] for record in records] for name in ("indicator", "geography")}
-    columns.update(zip(agenda.dimension_ids, _groups_by_dimension(records, agenda.dimension_ids)))
-    columns.update({name: [record[name] for record in records] for name in TREND_FIELDS})
+def _trends_csv(series: tuple[SeriesTrend, ...], directions: dict[str, str],
+                agenda: Agenda) -> Iterator[bytes | memoryview]:
+    """A row per series, made a column at a time from the series and written a block of rows at a time: neither a
+    record per series nor the whole table is ever held."""
+    columns = [cells(pd.Series(record_column(series, name, directions))) for name in ("indicator", "geography")]
+    columns += [cells(groups) for groups in _groups_by_dimension(series, agenda.dimension_ids)]
     # pandas chooses each field's type (a number with None is a float, …) as for any table of records.
-    return csv_bytes(pd.DataFrame(columns))
+    columns += [cells(pd.Series(record_column(series, name, directions))) for name in TREND_FIELDS]
+    return iter_rows(["indicator", "geography", *agenda.dimension_ids, *TREND_FIELDS], columns)
 
 
-def _groups_by_dimension(records: list[dict], dimensions: tuple[str, ...]) -> list[pd.Series]:
+def _groups_by_dimension(series: tuple[SeriesTrend, ...], dimensions: tuple[str, ...]) -> list[pd.Series]:
     """Each series' group in each dimension, blank where it has none: most series have a group in one or two."""
-    codes = {dimension: np.zeros(len(records), dtype=np.int32) for dimension in dimensions}
+    codes = {dimension: np.zeros(len(series), dtype=np.int32) for dimension in dimensions}
     groups: dict[str, dict[str, int]] = {dimension: {"": 0} for dimension in dimensions}
-    for row, record in enumerate(records):
-        for dimension, group in record["groups"].items():
+    for row, trend in enumerate(series):
+        for dimension, group in trend.groups:
             if dimension in codes:
                 codes[dimension][row] = groups[dimension].setdefault(group, len(groups[dimension]))
     return [pd.Series(pd.Categorical.from_codes(codes[dimension], list(groups[dimension])))
@@ -330,21 +330,20 @@ def _json(value) -> bytes:
     return orjson.dumps(value, option=_JSON_OPTIONS)
 
 
-def _json_pieces(value: dict, key: str, items: list) -> Iterator[bytes]:
-    """`_json({**value, key: items})` a piece at a time, the list's items one by one: trends.json holds every series
-    of a national initiative, hundreds of megabytes of JSON."""
-    if not items:
-        yield _json({**value, key: items})
-        return
+def _json_pieces(value: dict, key: str, items: Iterable) -> Iterator[bytes]:
+    """`_json({**value, key: list(items)})` a piece at a time, the items one by one, each made only when written:
+    trends.json holds every series of a national initiative, hundreds of megabytes of JSON."""
     head = _json({**value, key: []})
     # Indented by two a level, the empty list ends the text as `[]`, then `}` and a line end.
     assert head.endswith(b"[]\n}\n")
-    yield head[:-len(b"]\n}\n")]
+    number = -1
     for number, item in enumerate(items):
+        if number == 0:
+            yield head[:-len(b"]\n}\n")]
         text = orjson.dumps(item, option=_JSON_OPTIONS & ~orjson.OPT_APPEND_NEWLINE)
         # An item of the list is two levels in; JSON text holds no line end but those indentation makes.
         yield (b"\n    " if number == 0 else b",\n    ") + text.replace(b"\n", b"\n    ")
-    yield b"\n  ]\n}\n"
+    yield head if number < 0 else b"\n  ]\n}\n"
 
 
 def _zip_folder(folder: Path, slug: str) -> bytes:

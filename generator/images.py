@@ -12,7 +12,6 @@ calls internally, so threads do not help), hence two things:
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 import os
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 import vl_convert
 
 from generator import __version__
-from generator.charts import VEGA_LITE_VERSION
+from generator.charts import VEGA_LITE_VERSION, spec_text
 from generator.render_worker import render_one, use_bundled_fonts
 
 IMAGE_FORMATS = ("svg", "png")
@@ -57,10 +56,10 @@ class Images:
                 **{f"{key}.png": path for key, path in self.pngs.items()}}
 
 
-def render_images(specs: dict[str, dict], cache: Path, png: set[str] | frozenset[str] = frozenset(),
+def render_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[str] = frozenset(),
                   workers: int | None = None, reuse: bool = True) -> Images:
-    """SVG for each spec by the same key, and PNG too for the keys in `png`, drawn into `cache` unless there (or
-    always, without `reuse`).
+    """SVG for each spec (JSON, as `charts.spec_text` writes it) by the same key, and PNG too for the keys in
+    `png`, drawn into `cache` unless there (or always, without `reuse`).
 
     `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS.
     """
@@ -74,8 +73,7 @@ def render_images(specs: dict[str, dict], cache: Path, png: set[str] | frozenset
             pngs[key] = paths["png"]
         # The SVG is written last, so its presence says the entry is whole.
         if not reuse or not paths["svg"].is_file() or (key in png and not paths["png"].is_file()):
-            jobs.append((json.dumps(specs[key], separators=(",", ":")), VEGA_LITE_VERSION,
-                         str(paths["svg"]), str(paths["png"]) if key in png else None))
+            jobs.append((specs[key], VEGA_LITE_VERSION, str(paths["svg"]), str(paths["png"]) if key in png else None))
     _render_all(jobs, cache, workers)
     return Images(svgs, pngs, hits=len(specs) - len(jobs), misses=len(jobs))
 
@@ -83,13 +81,13 @@ def render_images(specs: dict[str, dict], cache: Path, png: set[str] | frozenset
 def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
     """Static SVG for each spec, by the same key, drawn afresh (into a temporary cache)."""
     with tempfile.TemporaryDirectory(prefix="images-") as folder:
-        images = render_images(specs, Path(folder), workers=workers)
+        images = render_images({key: spec_text(spec) for key, spec in specs.items()}, Path(folder), workers=workers)
         return {key: path.read_text(encoding="utf-8") for key, path in images.svgs.items()}
 
 
-def spec_key(spec: dict) -> str:
-    """The cache key of a spec's images: what they are drawn from and what draws them."""
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def spec_key(text: str) -> str:
+    """The cache key of a spec's images (the spec as `charts.spec_text` writes it): what they are drawn from and
+    what draws them."""
     digest = hashlib.sha256()
     for part in (f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}",
                  f"generator {__version__}", "vl-convert's own fonts", text):

@@ -30,7 +30,7 @@ class IndicatorResult:
     trend: IndicatorTrend
     dimensions_used: tuple[str, ...]
     charts: tuple[Chart, ...]
-    specs: dict[str, dict]  # image key → static spec, the sparkline's included
+    specs: dict[str, str]  # image key → static spec as JSON, the sparkline's included
 
 
 def indicator_keys(observations: pd.DataFrame, salt: str) -> dict[str, str]:
@@ -81,10 +81,10 @@ def store(cache: Path, keys: dict[str, str], results: dict[str, IndicatorResult]
         partial.replace(path)
 
 
-def results_of(trends: Trends, charts: dict[str, list[Chart]], specs: dict[str, dict],
+def results_of(trends: Trends, charts: dict[str, list[Chart]], specs: dict[str, str],
                indicator_ids) -> dict[str, IndicatorResult]:
     """The results of a build's computed indicators, to store."""
-    specs_by_indicator: dict[str, dict[str, dict]] = {}
+    specs_by_indicator: dict[str, dict[str, str]] = {}
     for key, spec in specs.items():
         specs_by_indicator.setdefault(key.split("/")[1], {})[key] = spec
     return {indicator_id: IndicatorResult(

@@ -188,7 +188,7 @@ def _environment(content: SiteContent) -> Environment:
 
     env.globals["licence_of"] = licence_of
     env.filters["constraints"] = _constraints
-    env.filters["spec_json"] = _spec_json
+    env.filters["script_json"] = _script_json
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
@@ -200,9 +200,8 @@ def _environment(content: SiteContent) -> Environment:
     return env
 
 
-def _spec_json(spec: dict) -> Markup:
-    """A spec inside <script type="application/json">: `</` could close the element, so it is escaped."""
-    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def _script_json(text: str) -> Markup:
+    """JSON inside <script type="application/json">: `</` could close the element, so it is escaped."""
     return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
 
 

@@ -123,6 +123,8 @@ def test_the_json_files_hold_every_row_with_missing_numbers_as_null_and_the_same
 def test_a_json_file_written_in_pieces_has_the_bytes_of_one_written_whole(items):
     value = {"generator": {"name": "collective-indicators"}, "indicators": [{"id": "a"}]}
     assert b"".join(_json_pieces(value, "series", items)) == _json({**value, "series": items})
+    assert b"".join(_json_pieces(value, "series", iter(items))) == _json({**value, "series": items}), \
+        "items made one at a time, as the series' records are"
 
 
 def test_a_file_written_in_pieces_is_kept_when_its_bytes_are_unchanged_and_replaced_when_not(tmp_path):

@@ -185,3 +185,15 @@ def test_each_series_progress_is_the_method_applied_to_its_own_values(agenda, va
     assert trend.progress == assess_progress(list(values), list(values.values()), direction=indicator.direction,
                                              base_period="2015")
     assert trend.progress.base_value is not None and trend.progress.latest_value is not None
+
+
+def test_a_series_with_no_value_at_all_has_no_progress_wherever_it_falls_in_the_table(agenda):
+    # Every value of the last series suppressed: its base and latest points are past the end of the points with a
+    # value, which the series before it used up.
+    table = observations({TOTAL: {"2015-16": 50, "2020-21": 60}, NOT_LOW: {"2015-16": None, "2020-21": None}})
+    trends = compute_trends(table, with_indicator(agenda, progress_series=("total",)))
+    [blank] = [trend for trend in trends.series if trend.groups]
+    assert (blank.status, blank.periods_with_value, blank.last_value) == ("not_available", 0, None)
+    assert blank.progress.reason == "fewer than two periods with a value"
+    only_blank = observations({NOT_LOW: {"2015-16": None, "2020-21": None}})
+    assert compute_trends(only_blank, agenda).series[0].status == "not_available"

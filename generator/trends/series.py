@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
 from functools import cached_property
 from operator import attrgetter
 
@@ -73,6 +74,27 @@ _STATISTICAL_KEYS = tuple(f"trend_{name}" for name in _STATISTICAL_FIELDS)
 _record_values = attrgetter(*_RECORD_FIELDS)
 _progress_values = attrgetter(*_PROGRESS_FIELDS)
 _statistical_values = attrgetter(*_STATISTICAL_FIELDS)
+
+
+def record_column(series: Sequence[SeriesTrend], name: str, directions: dict[str, str]) -> list:
+    """The field `name` of each series' record (`to_dict`; `directions` by indicator id), but not "groups".
+
+    A column at a time for trends.csv: a record a series was a dict of some fifty keys, and the 400,000 series of a
+    national-scale initiative's records a gigabyte held at once.
+    """
+    if name == "trend_verdict":
+        return [trend.statistical.verdict(directions[trend.indicator]) for trend in series]
+    if name in _RECORD_FIELDS:
+        get = attrgetter(name)
+    elif name in _PROGRESS_FIELDS:
+        get = attrgetter(f"progress.{name}")
+    elif name == "status_words":
+        get = attrgetter("words")
+    elif name in _STATISTICAL_KEYS:
+        get = attrgetter(f"statistical.{name[len('trend_'):]}")
+    else:
+        raise KeyError(f"a series' record has no field {name!r}")
+    return [get(trend) for trend in series]
 
 
 @dataclass(frozen=True)
@@ -214,8 +236,20 @@ def _series_trends(rows: SeriesRows, agenda: Agenda) -> list[SeriesTrend]:
     counted, tied = _points_from_base(rows.time[has_value], valued, base_periods)
     series = []
     firsts, lasts = rows.period[rows.starts].tolist(), rows.period[rows.ends - 1].tolist()
-    # As Python numbers, as the method computes with them.
-    times, periods, numbers = (array.tolist() for array in (rows.time[has_value], valued_periods, valued_values))
+    # Each series' point at its base period and its latest point: (time, period, value) as Python numbers, as the
+    # method computes with them. Only those two: all points as Python objects were some 300 MB for 5 million.
+    latest = np.asarray(valued_starts, dtype=np.int64) + valued - 1
+    base = latest + 1 - np.asarray(counted, dtype=np.int64)
+    valued_times = rows.time[has_value]
+
+    def points_at(at: np.ndarray) -> list[tuple[float, str, float] | None]:
+        # A series with fewer than two points from its base has no progress to measure: its points are not read.
+        if not len(valued_times):
+            return [None] * len(at)
+        at = np.clip(at, 0, len(valued_times) - 1)
+        return list(zip(*(column[at].tolist() for column in (valued_times, valued_periods, valued_values))))
+
+    base_points, latest_points = points_at(base), points_at(latest)
     for number, (indicator, start, count) in enumerate(zip(indicators, valued_starts, valued.tolist())):
         values = valued_values[start:start + count].tolist()
         method = dict(direction=indicator.direction, target=indicator.target_value,
@@ -225,9 +259,7 @@ def _series_trends(rows: SeriesRows, agenda: Agenda) -> list[SeriesTrend]:
             progress = assess_progress(valued_periods[start:start + count].tolist(), values,
                                        base_period=base_periods[number], **method)
         else:
-            first, last = start + count - counted[number], start + count - 1
-            progress = progress_between((times[first], periods[first], numbers[first]),
-                                        (times[last], periods[last], numbers[last]), counted[number], **method)
+            progress = progress_between(base_points[number], latest_points[number], counted[number], **method)
         change = relative = movement = None
         if progress.base_value is not None and progress.latest_value is not None:
             change = progress.latest_value - progress.base_value
