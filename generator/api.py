@@ -40,6 +40,7 @@ class BuildResult:
     # how many items were reused and how many made.
     cache_hits: dict[str, int] = field(default_factory=dict)
     cache_misses: dict[str, int] = field(default_factory=dict)
+    image_workers_peak_mb: float = 0.0  # the largest peak memory of the processes that drew chart images
 
     @property
     def ok(self) -> bool:
@@ -91,7 +92,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     if cache:
         buildcache.remember_build(cache_folder, inputs, [target, docs], docs_made.report)
     done("mkdocs")
-    return BuildResult(docs_made.report, target, timings, docs_made.cache_hits, docs_made.cache_misses)
+    return BuildResult(docs_made.report, target, timings, docs_made.cache_hits, docs_made.cache_misses,
+                       docs_made.image_workers_peak_mb)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class _DocsMade:
     data_time: int = 0
     cache_hits: dict[str, int] = field(default_factory=dict)
     cache_misses: dict[str, int] = field(default_factory=dict)
+    image_workers_peak_mb: float = 0.0
 
 
 def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, say: Progress,
@@ -175,7 +178,7 @@ def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, sa
     return _DocsMade(validated.report, nav, _data_time(packages, agenda),
                      {"site": 0, "indicators": reused_count, "charts": pictures.hits},
                      {"site": 1 if cache else 0, "indicators": len(keys) - reused_count if cache else 0,
-                      "charts": pictures.misses})
+                      "charts": pictures.misses}, pictures.workers_peak_mb)
 
 
 def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, str]]:

@@ -48,6 +48,7 @@ class Images:
     pngs: dict[str, Path]
     hits: int  # charts whose images were in the cache
     misses: int  # charts rendered by this build
+    workers_peak_mb: float = 0.0  # the largest peak memory of the processes that drew them
 
     def files(self) -> dict[str, Path]:
         """Path in the docs folder → the file to put there: `<key>.svg` for every chart, `<key>.png` for those
@@ -74,8 +75,8 @@ def render_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[
         # The SVG is written last, so its presence says the entry is whole.
         if not reuse or not paths["svg"].is_file() or (key in png and not paths["png"].is_file()):
             jobs.append((specs[key], VEGA_LITE_VERSION, str(paths["svg"]), str(paths["png"]) if key in png else None))
-    _render_all(jobs, cache, workers)
-    return Images(svgs, pngs, hits=len(specs) - len(jobs), misses=len(jobs))
+    workers_peak_mb = _render_all(jobs, cache, workers)
+    return Images(svgs, pngs, hits=len(specs) - len(jobs), misses=len(jobs), workers_peak_mb=workers_peak_mb)
 
 
 def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
@@ -96,12 +97,15 @@ def spec_key(text: str) -> str:
     return digest.hexdigest()
 
 
-def _render_all(jobs: list[tuple[str, str, str, str | None]], cache: Path, workers: int | None) -> None:
+def _render_all(jobs: list[tuple[str, str, str, str | None]], cache: Path, workers: int | None) -> float:
     """Draw in worker processes, even for one chart: each uses only vl-convert's own fonts (see
     `render_worker.use_bundled_fonts`), which cannot be changed in a process that has drawn already, and which would
-    reach everything the build starts (Chromium, in the tests) if set in the build's own process."""
+    reach everything the build starts (Chromium, in the tests) if set in the build's own process.
+
+    Returns the largest peak memory of the workers, in MB.
+    """
     if not jobs:
-        return
+        return 0.0
     workers = workers or int(os.environ.get(WORKERS_VARIABLE) or DEFAULT_WORKERS)
     workers = max(1, min(workers, -(-len(jobs) // MIN_JOBS_PER_WORKER)))
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
@@ -110,8 +114,7 @@ def _render_all(jobs: list[tuple[str, str, str, str | None]], cache: Path, worke
     chunk = max(1, min(32, len(jobs) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=use_bundled_fonts,
                              initargs=(str(cache / "fonts"),)) as pool:
-        for _ in pool.map(render_one, jobs, chunksize=chunk):
-            pass
+        return max(pool.map(render_one, jobs, chunksize=chunk))
 
 
 def _paths(cache: Path, key: str) -> dict[str, Path]:

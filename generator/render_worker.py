@@ -1,8 +1,8 @@
 """The work of one image-rendering process: a spec in, SVG (and PNG) files out.
 
-Its own module, importing nothing but vl-convert and the standard library, because each worker process is spawned
-fresh and imports the module of the function it runs: importing `generator.images` would import Altair and pandas
-in every worker.
+Its own module, importing nothing but vl-convert, the standard library and `generator.memory`, because each worker
+process is spawned fresh and imports the module of the function it runs: importing `generator.images` would import
+Altair and pandas in every worker.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import vl_convert
+
+from generator.memory import peak_mb
 
 
 # A fontconfig file whose one font folder is empty. vl-convert (fontdb) adds the fonts of the folders it names to
@@ -36,8 +38,9 @@ def use_bundled_fonts(folder: str) -> None:
     os.environ["FONTCONFIG_FILE"] = str(config)
 
 
-def render_one(job: tuple[str, str, str, str | None]) -> None:
-    """(spec as JSON, Vega-Lite version, SVG path, PNG path or None): draws the SVG, and the PNG when asked.
+def render_one(job: tuple[str, str, str, str | None]) -> float:
+    """(spec as JSON, Vega-Lite version, SVG path, PNG path or None): draws the SVG, and the PNG when asked; this
+    process's peak memory so far, in MB.
 
     PNG from the SVG: that measured a third of the cost of drawing the spec again (vegalite_to_png). Each file is
     written under a temporary name and then renamed, PNG first: an SVG in place means its entry is whole, even when
@@ -48,6 +51,7 @@ def render_one(job: tuple[str, str, str, str | None]) -> None:
     if png_path is not None:
         _write(Path(png_path), bytes(vl_convert.svg_to_png(svg)))
     _write(Path(svg_path), svg.encode("utf-8"))
+    return peak_mb()
 
 
 def _write(path: Path, data: bytes) -> None:

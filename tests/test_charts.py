@@ -12,7 +12,7 @@ import pytest
 
 from generator import charts, render_worker
 from generator.agenda import Geography, read_agenda
-from generator.images import render_svgs
+from generator.images import render_images, render_svgs
 from generator.periods import parse_period
 from generator.trends import compute_trends
 
@@ -89,6 +89,18 @@ def test_images_are_drawn_with_vl_converts_own_fonts_only_and_the_build_keeps_it
     folders = re.findall(r"<dir>(.*?)</dir>", config.read_text(encoding="utf-8"))
     assert folders == [str(tmp_path / "fonts" / "none")]
     assert Path(folders[0]).is_dir() and not any(Path(folders[0]).iterdir())
+
+
+def test_the_drawing_processes_report_their_own_peak_memory_not_the_builds(agenda, tmp_path):
+    # A build holding a gigabyte when it starts its drawing processes: each is forked from it before it runs Python
+    # afresh, and ru_maxrss would report the build's gigabyte as the process's own.
+    held = bytearray(1024 * 1024 * 1024)
+    held[::4096] = b"\1" * len(held[::4096])
+    chart = geography_chart(agenda, 3)
+    drawn = render_images({"chart": charts.spec_text(chart.static_spec)}, tmp_path)
+    assert drawn.misses == 1 and drawn.svgs["chart"].is_file()
+    assert 0 < drawn.workers_peak_mb < 1024, drawn.workers_peak_mb
+    del held
 
 
 def test_the_value_axis_never_labels_two_ticks_alike(agenda):

@@ -104,7 +104,7 @@ def benchmark_table(summary: dict) -> str:
                  "Vega-Lite specs, tables and descriptions; images: drawing each chart's SVG and PNG (vl-convert). "
                  f"× base: the total over the {BASELINE} build's in this run. CPU s: the build's and its image "
                  "processes' CPU seconds. peak MB: the build process; "
-                 "workers MB: the largest image-rendering process. indicators: trends and charts kept from the "
+                 "workers MB: the largest image-drawing process (0: none ran). indicators: trends and charts kept from the "
                  "cache or computed; images: chart images kept or drawn.")
     lines += summary.get("notes", [])
     return "\n".join(lines)
@@ -195,7 +195,7 @@ def _ratio(large: float, small: float) -> float | None:
 def measure_build(root: Path) -> dict:
     """Build the project at `root` in this process; its stage times, cache counts and peak memory."""
     from generator import api
-    from generator.benchmarks.measure import peak_mb
+    from generator.memory import peak_mb
     from generator.project import Project
 
     started = time.perf_counter()
@@ -206,11 +206,10 @@ def measure_build(root: Path) -> dict:
     seconds = {stage: round(result.timings.get(stage, 0.0), 3) for stage in STAGES}
     seconds["total"] = round(total, 3)
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    workers = children.ru_maxrss / 1024  # kilobytes on Linux
     # CPU seconds of the build and of its image-drawing processes: on a shared machine, steadier than the clock.
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_mb": round(peak_mb(), 1),
-            "workers_peak_mb": round(workers, 1),
+            "workers_peak_mb": round(result.image_workers_peak_mb, 1),
             "cache_hits": result.cache_hits, "cache_misses": result.cache_misses}
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
+from generator.memory import peak_mb
 from generator.project import Project
 
 PARTNER = "benchmark-partner"
@@ -81,21 +81,6 @@ def _first_use(project: Project) -> None:
     from frictionless import Resource
 
     Resource(path="geographies.csv", basepath=str(project.agenda_folder)).validate()
-
-
-def peak_mb() -> float:
-    """This process's own peak resident memory, in MB.
-
-    Linux's ru_maxrss of a process started by fork and exec starts at its parent's peak, so a validator started
-    by a benchmark that has just written a large file would look as large as the benchmark: VmHWM does not.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def _count_rows(path: Path) -> int:
