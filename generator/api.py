@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -81,39 +81,35 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
         return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
 
-    docs_made = _make_docs(project, docs, cache_folder, cache, say, done)
+    docs_made = _make_docs(project, docs, cache_folder, cache, say, done, timings)
     if docs_made.nav is None:
-        return BuildResult(docs_made.report, None, timings)
+        return docs_made.result
     # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
     # national site, and with both at once the build's memory peaked here.
     gc.collect()
     say("Building the site with MkDocs")
     build_site(project, docs, target, docs_made.nav, docs_made.data_time)
     if cache:
-        buildcache.remember_build(cache_folder, inputs, [target, docs], docs_made.report)
+        buildcache.remember_build(cache_folder, inputs, [target, docs], docs_made.result.report)
     done("mkdocs")
-    return BuildResult(docs_made.report, target, timings, docs_made.cache_hits, docs_made.cache_misses,
-                       docs_made.image_workers_peak_mb)
+    return replace(docs_made.result, site_dir=target)
 
 
 @dataclass(frozen=True)
 class _DocsMade:
-    report: Report
+    result: BuildResult  # with no site yet
     nav: list | None  # None when the data were invalid and no docs were written
     data_time: int = 0
-    cache_hits: dict[str, int] = field(default_factory=dict)
-    cache_misses: dict[str, int] = field(default_factory=dict)
-    image_workers_peak_mb: float = 0.0
 
 
 def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, say: Progress,
-               done: Callable[[str], None]) -> _DocsMade:
+               done: Callable[[str], None], timings: dict[str, float]) -> _DocsMade:
     """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
     if not validated.report.valid:
-        return _DocsMade(validated.report, None)
+        return _DocsMade(BuildResult(validated.report, None, timings), None)
     agenda, packages = validated.agenda, validated.packages
 
     say("Computing trends")
@@ -175,10 +171,11 @@ def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, sa
     done("pages")
 
     nav = navigation(content, hand_written_pages(project.site_src))
-    return _DocsMade(validated.report, nav, _data_time(packages, agenda),
-                     {"site": 0, "indicators": reused_count, "charts": pictures.hits},
-                     {"site": 1 if cache else 0, "indicators": len(keys) - reused_count if cache else 0,
-                      "charts": pictures.misses}, pictures.workers_peak_mb)
+    result = BuildResult(validated.report, None, timings,
+                         {"site": 0, "indicators": reused_count, "charts": pictures.hits},
+                         {"site": 1 if cache else 0, "indicators": len(keys) - reused_count if cache else 0,
+                          "charts": pictures.misses}, pictures.workers_peak_mb)
+    return _DocsMade(result, nav, _data_time(packages, agenda))
 
 
 def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, str]]:
