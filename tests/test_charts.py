@@ -100,7 +100,6 @@ def test_the_drawing_processes_report_their_own_peak_memory_not_the_builds(agend
     drawn = render_images({"chart": charts.spec_text(chart.static_spec)}, tmp_path)
     assert drawn.misses == 1 and drawn.svgs["chart"].is_file()
     assert 0 < drawn.workers_peak_mb < 1024, drawn.workers_peak_mb
-    del held
 
 
 def test_the_value_axis_never_labels_two_ticks_alike(agenda):

@@ -103,9 +103,9 @@ def benchmark_table(summary: dict) -> str:
     lines.append("load: reading and hashing the inputs; validate: loading and validating the packages; charts: the "
                  "Vega-Lite specs, tables and descriptions; images: drawing each chart's SVG and PNG (vl-convert). "
                  f"× base: the total over the {BASELINE} build's in this run. CPU s: the build's and its image "
-                 "processes' CPU seconds. peak MB: the build process; "
-                 "workers MB: the largest image-drawing process (0: none ran). indicators: trends and charts kept from the "
-                 "cache or computed; images: chart images kept or drawn.")
+                 "processes' CPU seconds. peak MB: the build process; workers MB: the largest image-drawing "
+                 "process (0: none ran). indicators: trends and charts kept from the cache or computed; images: "
+                 "chart images kept or drawn.")
     lines += summary.get("notes", [])
     return "\n".join(lines)
 
