@@ -15,15 +15,16 @@ from typing import Callable
 
 import pandas as pd
 
-from generator import STAGES, buildcache, charts as charting, images, incremental
-from generator.downloads import OTHER_DOWNLOADS, iter_downloads
-from generator.observations import IndicatorRows, observations_table
-from generator.pages import Download, SiteContent, iter_pages, navigation
-from generator.project import Project
-from generator.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
-from generator.trends import compute_trends, scoreboard, scoreboards_by_goal
-from generator.updates import collect_updates
-from generator.validation import Validated, validate_project
+from generator import STAGES, buildcache, incremental
+from generator.publish import charts as charting, images
+from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
+from generator.compute.observations import IndicatorRows, observations_table
+from generator.publish.pages import Download, SiteContent, iter_pages, navigation
+from generator.load.project import Project
+from generator.publish.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
+from generator.compute.trends import compute_trends, scoreboard, scoreboards_by_goal
+from generator.history.releases import collect_updates
+from generator.validate import Validated, validate_project
 from generator.problems import Report
 
 __all__ = ["Project", "validate", "build", "BuildResult"]

@@ -3,7 +3,7 @@
 A build is a function of the partner packages and their git history (the updates page), the hand-written pages,
 mkdocs.yml and the generator's own code.
 When all of those hash as they did for the last build, and the folders it wrote are as it left them, building
-again would write the same bytes: the build is skipped. Chart images have their own cache (`generator.images`).
+again would write the same bytes: the build is skipped. Chart images have their own cache (`generator.publish.images`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.problems import Report
-from generator.project import Project
-from generator.updates import history_fingerprint
+from generator.load.project import Project
+from generator.history.releases import history_fingerprint
 
 GENERATOR = Path(__file__).resolve().parent
 STAMP = "last-build.pickle"

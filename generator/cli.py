@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 
 from generator import __version__
-from generator.project import Project
+from generator.load.project import Project
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # Each verb imports the stages it uses, not this module: they take seconds to import, `indicators --help` needs
@@ -120,21 +120,21 @@ def _validate(project: Project, arguments) -> int:
         if not Path(path).exists():
             print(f"indicators validate: {path} does not exist.", file=sys.stderr)
             return EXIT_USAGE
-    from generator.validation import validate_project
+    from generator.validate import validate_project
 
     report = validate_project(project, [Path(path).resolve() for path in arguments.paths] or None).report
     return _print_report(report, arguments.format)
 
 
 def _check_changes(project: Project, arguments) -> int:
-    from generator.changes import check_changes
+    from generator.history.boundaries import check_changes
     from generator.problems import Report
 
     return _print_report(Report(check_changes(project, arguments.base)), arguments.format)
 
 
 def _print_report(report, output_format: str) -> int:
-    from generator.validation import render
+    from generator.validate import render
 
     if output_format == "json":
         sys.stdout.write(render.as_json(report))
@@ -152,8 +152,8 @@ def _print_report(report, output_format: str) -> int:
 
 def _build(project: Project, arguments) -> int:
     from generator import api
-    from generator.site import SiteError
-    from generator.validation import render
+    from generator.publish.site import SiteError
+    from generator.validate import render
 
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -179,7 +179,7 @@ def _build(project: Project, arguments) -> int:
 def _import(project: Project, arguments) -> int:
     from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text
     from generator.importers.open_sdg import reported_rows_csv
-    from generator.validation import render, validate_project
+    from generator.validate import render, validate_project
 
     try:
         result = import_open_sdg(arguments.source, project.root, arguments.partner, area=arguments.area)
@@ -197,7 +197,7 @@ def _import(project: Project, arguments) -> int:
 def _bench_build(project: Project, arguments) -> int:
     import json
 
-    from generator.benchmarks.build import SCALES, UK_SOURCE, build_benchmark
+    from generator.tools.benchmarks.build import SCALES, UK_SOURCE, build_benchmark
 
     scales = tuple(scale.strip() for scale in arguments.scales.split(",") if scale.strip())
     unknown = sorted(set(scales) - set(SCALES))
@@ -213,7 +213,7 @@ def _bench_build(project: Project, arguments) -> int:
 
 
 def _bench_validation(project: Project, arguments) -> int:
-    from generator.benchmarks.validation import main as benchmark
+    from generator.tools.benchmarks.validation import main as benchmark
 
     options = ["--rows", str(arguments.rows)]
     if arguments.json:
@@ -224,7 +224,7 @@ def _bench_validation(project: Project, arguments) -> int:
 
 
 def _serve(project: Project, arguments) -> int:
-    from generator.preview import serve
+    from generator.tools.preview import serve
 
     host, _, port = arguments.address.rpartition(":")
     if not host or not port.isdigit():
@@ -234,7 +234,7 @@ def _serve(project: Project, arguments) -> int:
 
 
 def _new_partner(project: Project, arguments) -> int:
-    from generator.scaffold import ScaffoldError, new_partner
+    from generator.tools.scaffold import ScaffoldError, new_partner
 
     try:
         folder = new_partner(project, arguments.slug, arguments.title)

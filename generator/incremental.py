@@ -3,7 +3,7 @@
 An indicator's series trends, its status and its charts (specs and tables) are a function of its own observations,
 the common agenda and the generator's code, and of nothing else. Each is stored under a hash of those three in
 `build/cache/indicators/`; a build takes what it finds there and computes only the rest, then draws only the
-images whose spec is new (`generator.images` keeps those by spec).
+images whose spec is new (`generator.publish.images` keeps those by spec).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.charts import Chart
-from generator.trends import IndicatorTrend, SeriesTrend, Trends
+from generator.publish.charts import Chart
+from generator.compute.trends import IndicatorTrend, SeriesTrend, Trends
 
 FOLDER = "indicators"
 

@@ -60,7 +60,7 @@ class Report:
         self.problems.extend(problems)
 
     def to_dict(self) -> dict:
-        """The JSON report: its shape is generator/validation/report.schema.json, versioned by `schema_version`."""
+        """The JSON report: its shape is generator/validate/report.schema.json, versioned by `schema_version`."""
         return {
             "schema_version": REPORT_SCHEMA_VERSION,
             "valid": self.valid,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import api
-from generator.project import Project
+from generator.load.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 # The browser tests' screenshots, for a person to look at; the folder is named in the run's summary.

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.charts import DARK_COLOURS
+from generator.publish.charts import DARK_COLOURS
 from conftest import SCREENSHOTS, SCREENSHOTS_WRITTEN, serve
 
 pytestmark = pytest.mark.browser
@@ -199,7 +199,7 @@ def hostile_site(tmp_path_factory, repo):
     import shutil
 
     from generator import api
-    from generator.project import Project
+    from generator.load.project import Project
 
     root = tmp_path_factory.mktemp("hostile")
     for name in ("datapackages", "site_src"):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import api
-from generator.project import Project
+from generator.load.project import Project
 from conftest import REPO, run_indicators
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from frictionless import validate as frictionless_validate
 
 from generator import api
-from generator.project import Project
-from generator.trends.method import IMPROVING, NOT_ASSESSED, NOT_AVAILABLE, STATUSES
-from generator.agenda import read_agenda
+from generator.load.project import Project
+from generator.compute.trends.method import IMPROVING, NOT_ASSESSED, NOT_AVAILABLE, STATUSES
+from generator.load.agenda import read_agenda
 
 
 def test_every_indicator_goal_and_partner_has_a_page(example_build, repo):

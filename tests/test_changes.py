@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import run_indicators
 
-from generator.changes import FILES_NAMED, check_changes
+from generator.history.boundaries import FILES_NAMED, check_changes
 from generator.problems import ERROR
-from generator.project import Project
+from generator.load.project import Project
 
 AGENDA_FILE = "datapackages/common-agenda/indicators.csv"
 YOUTHWORKS = "datapackages/youthworks/observations.csv"
@@ -377,7 +377,7 @@ def test_a_whole_series_revised_is_summarised_after_the_first_ones(repository: R
 
     problems = check(repository)
 
-    from generator.changes import REVISIONS_NAMED
+    from generator.history.boundaries import REVISIONS_NAMED
     assert len(problems) == REVISIONS_NAMED + 1, describe(problems)
     assert problems[-1].message == (f"{30 - REVISIONS_NAMED} more values published before are revised in this "
                                     f"file (30 in all; the first {REVISIONS_NAMED} are listed).")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import charts, render_worker
-from generator.agenda import Geography, read_agenda
-from generator.images import render_images, render_svgs
-from generator.periods import parse_period
-from generator.trends import compute_trends
+from generator.publish import charts, render_worker
+from generator.load.agenda import Geography, read_agenda
+from generator.publish.images import render_images, render_svgs
+from generator.compute.periods import parse_period
+from generator.compute.trends import compute_trends
 
 INDICATOR = "kindergarten-readiness"
 AREA = "cedar-river-county"

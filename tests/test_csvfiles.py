@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import csvfiles
-from generator.csvfiles import FLOAT_FORMAT, cells, csv_bytes, join_rows
+from generator.publish import csvfiles
+from generator.publish.csvfiles import FLOAT_FORMAT, cells, csv_bytes, join_rows
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])

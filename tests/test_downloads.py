@@ -5,8 +5,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from generator.downloads import _json, _json_pieces, spreadsheet_safe
-from generator.site import write_files
+from generator.publish.downloads import _json, _json_pieces, spreadsheet_safe
+from generator.publish.site import write_files
 
 
 def test_formula_like_text_is_neutralised_for_spreadsheets_and_numbers_are_not():
@@ -40,10 +40,10 @@ def test_the_package_keeps_values_exact_and_the_indicator_csv_is_neutralised(pro
 
 
 def _downloads_of(project):
-    from generator.downloads import build_downloads
-    from generator.observations import IndicatorRows, observations_table
-    from generator.trends import compute_trends
-    from generator.validation import validate_project
+    from generator.publish.downloads import build_downloads
+    from generator.compute.observations import IndicatorRows, observations_table
+    from generator.compute.trends import compute_trends
+    from generator.validate import validate_project
 
     validated = validate_project(project)
     assert validated.report.valid
@@ -69,8 +69,8 @@ def _with_awkward_notes(project):
 
 def test_the_csv_files_are_the_bytes_pandas_writes_of_the_same_rows(project_copy):
     # What the downloads were written with before they were written column by column: the bytes must not move.
-    from generator.downloads import TREND_FIELDS
-    from generator.csvfiles import FLOAT_FORMAT
+    from generator.publish.downloads import TREND_FIELDS
+    from generator.publish.csvfiles import FLOAT_FORMAT
 
     def to_csv(frame: pd.DataFrame) -> bytes:
         return frame.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")

@@ -18,7 +18,7 @@ import pytest
 from frictionless import validate as frictionless_validate
 
 from generator import api
-from generator.agenda import read_agenda
+from generator.load.agenda import read_agenda
 from generator.importers import (
     OpenSdgError,
     import_open_sdg,
@@ -27,8 +27,8 @@ from generator.importers import (
     reconciliation_text,
     status_from_observation_status,
 )
-from generator.project import Project
-from generator.validation import validate_project
+from generator.load.project import Project
+from generator.validate import validate_project
 
 EXCERPT = Path(__file__).parent / "fixtures" / "open-sdg-excerpt"
 TODAY = date(2025, 10, 1)

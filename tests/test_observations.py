@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from generator.cells import Column
-from generator.observations import NUMBER_FIELDS, _category, observations_table
-from generator.project import Project
-from generator.validation import validate_project
+from generator.load.cells import Column
+from generator.compute.observations import NUMBER_FIELDS, _category, observations_table
+from generator.load.project import Project
+from generator.validate import validate_project
 
 
 def test_text_columns_are_categories_and_numbers_floats(project_copy: Project):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from generator import pages
-from generator.agenda import read_agenda
+from generator.publish import pages
+from generator.load.agenda import read_agenda
 from conftest import REPO
 
 

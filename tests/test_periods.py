@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.periods import PeriodError, parse_period, periods_between
+from generator.compute.periods import PeriodError, parse_period, periods_between
 
 
 @pytest.mark.parametrize("label, time, kind", [

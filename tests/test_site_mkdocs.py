@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.project import Project
-from generator.site import VERBATIM_END, VERBATIM_START, SiteError, build_site, write_docs
+from generator.load.project import Project
+from generator.publish.site import VERBATIM_END, VERBATIM_START, SiteError, build_site, write_docs
 from conftest import REPO
 
 TABLE = """<div class="table-scroll"><table>

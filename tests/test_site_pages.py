@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from generator import api
-from generator.charts import selector_name
-from generator.trends.progress import assess_progress
-from generator.updates import ATOM
+from generator.publish.charts import selector_name
+from generator.compute.trends.progress import assess_progress
+from generator.history.releases import ATOM
 
 # The weight budget of one indicator page: its HTML (with its charts' data inline) and the one image it loads at
 # once; the JavaScript every page shares is not counted.

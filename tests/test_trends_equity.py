@@ -10,9 +10,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.periods import parse_period
-from generator.trends.equity import equity_gaps
-from generator.trends.method import CLOSING, LITTLE_CHANGED, NOT_ENOUGH_DATA, WIDENING
+from generator.compute.periods import parse_period
+from generator.compute.trends.equity import equity_gaps
+from generator.compute.trends.method import CLOSING, LITTLE_CHANGED, NOT_ENOUGH_DATA, WIDENING
 
 NAN = math.nan
 

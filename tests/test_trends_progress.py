@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.trends import assess_progress, status_from_score
+from generator.compute.trends import assess_progress, status_from_score
 
 
 @pytest.mark.parametrize(

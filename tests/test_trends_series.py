@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.agenda import read_agenda
-from generator.observations import dimensions_by_indicator
-from generator.periods import parse_period
-from generator.trends import compute_trends, scoreboard
-from generator.trends.grouping import group_series
-from generator.trends.progress import assess_progress
+from generator.load.agenda import read_agenda
+from generator.compute.observations import dimensions_by_indicator
+from generator.compute.periods import parse_period
+from generator.compute.trends import compute_trends, scoreboard
+from generator.compute.trends.grouping import group_series
+from generator.compute.trends.progress import assess_progress
 
 AREA = "cedar-river-county"
 

@@ -11,9 +11,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.stats import theilslopes
 
-from generator.trends import statistical
+from generator.compute.trends import statistical
 
-from generator.trends.method import (
+from generator.compute.trends.method import (
     DECREASING,
     IMPROVING_TREND,
     INCREASING,
@@ -22,7 +22,7 @@ from generator.trends.method import (
     NOT_ENOUGH_DATA,
     WORSENING_TREND,
 )
-from generator.trends.statistical import statistical_trend, statistical_trends
+from generator.compute.trends.statistical import statistical_trend, statistical_trends
 
 # The worked example of EPA QA/G-9S (2006), section 3.3.2.1: eleven annual values.
 EPA_YEARS = list(range(2000, 2011))

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.trends import method
-from generator.updates import (
+from generator.compute.trends import method
+from generator.history.releases import (
     ATOM,
     FROM_GIT,
     FROM_PACKAGES,
@@ -20,7 +20,7 @@ from generator.updates import (
     collect_updates,
     release_summary,
 )
-from generator.validation import validate_project
+from generator.validate import validate_project
 
 PARTNER = "county-health"
 SCRIPT = "<script>alert(1)</script>"
@@ -179,7 +179,7 @@ def _release_files(cache):
 
 
 def test_a_rebuild_takes_each_commits_release_from_the_cache_and_gives_the_same_releases(history, monkeypatch):
-    import generator.updates as updates
+    import generator.history.releases as updates
 
     validated = validate_project(history)
     cache = history.root / "build" / "cache"
@@ -199,7 +199,7 @@ def test_a_rebuild_takes_each_commits_release_from_the_cache_and_gives_the_same_
 
 
 def test_after_a_new_commit_only_its_release_is_computed(history, monkeypatch):
-    import generator.updates as updates
+    import generator.history.releases as updates
 
     validated = validate_project(history)
     cache = history.root / "build" / "cache"
@@ -263,8 +263,8 @@ ROW_CELLS = st.lists(st.text(alphabet="ab1 -=é", max_size=3), min_size=3, max_s
 @given(rows=st.lists(ROW_CELLS, min_size=1, max_size=12), edits=st.lists(
     st.tuples(st.sampled_from(["delete", "insert", "change"]), st.integers(0, 20), ROW_CELLS), max_size=6))
 def test_a_file_before_a_commit_is_the_file_after_it_less_the_lines_the_commit_changed(tmp_path_factory, rows, edits):
-    from generator.cells import read_cells
-    from generator.updates import _before_change, _one_line_a_row
+    from generator.load.cells import read_cells
+    from generator.history.releases import _before_change, _one_line_a_row
 
     folder = tmp_path_factory.mktemp("diff")
     header = ["indicator", "period", "note"]
@@ -303,7 +303,7 @@ def test_a_file_before_a_commit_is_the_file_after_it_less_the_lines_the_commit_c
 
 
 def test_a_history_read_from_its_diffs_gives_the_releases_read_whole(history, monkeypatch):
-    import generator.updates as updates
+    import generator.history.releases as updates
 
     revisions = [("13.5,12.4,15.2", "13.4,12.4,15.2"),
                  ("2025,cedar-river-county,,,,percent,13.1,", "2025,cedar-river-county,,,,percent,13.0,")]

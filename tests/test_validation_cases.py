@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import run_indicators
 
-from generator.project import Project
-from generator.validation import validate_project
+from generator.load.project import Project
+from generator.validate import validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENDA = ROOT / "datapackages" / "common-agenda"

@@ -1,6 +1,6 @@
 """The fast path for large files reports exactly what frictionless reports.
 
-`fast_table_problems` (generator/validation/fast.py) must give the very Problems of `structure.table_problems`:
+`fast_table_problems` (generator/validate/fast.py) must give the very Problems of `structure.table_problems`:
 same rules, words, lines, columns and order. Both run here on every CSV file of the bad-input corpus, on the
 files the rules cannot read, on numbers written in every way frictionless accepts or refuses, and on mutated
 copies of valid observations drawn by hypothesis. Underneath, `cells.read_cells` must cut a file into the
@@ -22,15 +22,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import generator.validation
-import generator.validation.fast as fast
-from generator.benchmarks.validation import validation_benchmark
-from generator.cells import CellsLayout, _scan, read_cells
-from generator.lines import FileLayout
-from generator.project import Project
-from generator.validation import validate_project
-from generator.validation.fast import fast_table_problems
-from generator.validation.structure import table_problems
+import generator.validate
+import generator.validate.fast as fast
+from generator.tools.benchmarks.validation import validation_benchmark
+from generator.load.cells import CellsLayout, _scan, read_cells
+from generator.load.lines import FileLayout
+from generator.load.project import Project
+from generator.validate import validate_project
+from generator.validate.fast import fast_table_problems
+from generator.validate.structure import table_problems
 from test_validation_cases import CASES_DIR, GOOD_ROWS, HEADER, UNREADABLE, add_case_partner, listing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,7 +272,7 @@ def test_validate_project_reports_the_same_on_either_path(case: str, tmp_path: P
 
     reports = {}
     for name, threshold in {"fast": 0, "frictionless": 1 << 60}.items():
-        monkeypatch.setattr(generator.validation, "FAST_PATH_BYTES", threshold)
+        monkeypatch.setattr(generator.validate, "FAST_PATH_BYTES", threshold)
         reports[name] = validate_project(Project(root)).report
 
     assert reports["fast"].problems == reports["frictionless"].problems, (
@@ -304,7 +304,7 @@ def test_the_later_stages_get_the_same_table_from_either_path(case: str, tmp_pat
 
     tables = {}
     for name, threshold in {"fast": 0, "frictionless": 1 << 60}.items():
-        monkeypatch.setattr(generator.validation, "FAST_PATH_BYTES", threshold)
+        monkeypatch.setattr(generator.validate, "FAST_PATH_BYTES", threshold)
         (package,) = validate_project(Project(root)).packages
         tables[name] = [file.table for file in package.files]
         assert (package.files[0].cells is not None) == (name == "fast")

@@ -33,8 +33,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.problems import Report
-from generator.project import Project
-from generator.validation import validate_project
+from generator.load.project import Project
+from generator.validate import validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENDA = ROOT / "datapackages" / "common-agenda"

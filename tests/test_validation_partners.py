@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import run_indicators
 
-import generator.packages
-from generator.project import Project
-from generator.validation import validate_project
+import generator.load.packages
+from generator.load.project import Project
+from generator.validate import validate_project
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENDA = ROOT / "datapackages" / "common-agenda"
@@ -137,7 +137,7 @@ def test_a_resource_in_a_linked_folder_outside_the_package_is_refused(project_ro
 def test_a_file_over_the_size_limit_is_refused_with_both_sizes(project_root: Path, monkeypatch):
     folder = write_partner(project_root, GOOD_ROWS)
     size = (folder / "observations.csv").stat().st_size
-    monkeypatch.setattr(generator.packages, "MAX_DATA_FILE_BYTES", size - 1)
+    monkeypatch.setattr(generator.load.packages, "MAX_DATA_FILE_BYTES", size - 1)
 
     report = validate(project_root)
 
@@ -150,7 +150,7 @@ def test_a_file_over_the_size_limit_is_refused_with_both_sizes(project_root: Pat
 
 def test_a_file_exactly_at_the_size_limit_is_read(project_root: Path, monkeypatch):
     folder = write_partner(project_root, GOOD_ROWS)
-    monkeypatch.setattr(generator.packages, "MAX_DATA_FILE_BYTES", (folder / "observations.csv").stat().st_size)
+    monkeypatch.setattr(generator.load.packages, "MAX_DATA_FILE_BYTES", (folder / "observations.csv").stat().st_size)
 
     report = validate(project_root)
 

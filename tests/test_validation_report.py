@@ -6,9 +6,9 @@ from pathlib import Path
 import jsonschema
 
 from generator.problems import Problem, Report
-from generator.validation import render
+from generator.validate import render
 
-SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "generator" / "validation" /
+SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "generator" / "validate" /
                      "report.schema.json").read_text(encoding="utf-8"))
 
 

@@ -105,9 +105,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from generator.agenda import AGENDA_FOLDER, CORE_FIELDS, MEASURE_FIELDS, NO_PROGRESS, OBSERVATION_SCHEMA_FILE
-from generator.packages import SLUG
-from generator.periods import PERIOD_PATTERN, PeriodError, parse_period
+from generator.load.agenda import AGENDA_FOLDER, CORE_FIELDS, MEASURE_FIELDS, NO_PROGRESS, OBSERVATION_SCHEMA_FILE
+from generator.load.packages import SLUG
+from generator.compute.periods import PERIOD_PATTERN, PeriodError, parse_period
 
 __all__ = ["ImportResult", "MetadataNote", "OpenSdgError", "ReportedRow", "SourceFile", "import_open_sdg",
            "period_from_year", "plain_text", "reconciliation_text", "reported_rows_csv",

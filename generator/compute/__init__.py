@@ -1,0 +1,1 @@
+"""Compute: the one tidy observations table, periods, and the trends of every series. Pure: no files written."""

@@ -1,0 +1,336 @@
+"""Pages: the site's Markdown, rendered from Jinja templates (templates/ beside this file).
+
+Templates get finished values (trends, charts, formatted numbers) and do no statistics. Autoescaping is on:
+whatever a partner writes reaches the page as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from generator import __version__
+from generator.load.agenda import Agenda, Indicator
+from generator.publish.charts import STATUS_LABELS, Chart
+from generator.publish.downloads import data_licence, data_package, release_date
+from generator.publish.formatting import format_change, format_gap, format_number, format_percent, format_value
+from generator.load.packages import PartnerPackage
+from generator.problems import Report
+from generator.publish.site import VERBATIM_END, VERBATIM_START
+from generator.compute.trends import method
+from generator.compute.trends.progress import assess_progress
+from generator.compute.trends.scoreboard import Scoreboard
+from generator.compute.trends.series import IndicatorTrend, SeriesTrend, Trends
+from generator.history.releases import MAX_RELEASES, Updates, atom_feed, release_summary
+
+GOOD = {method.TARGET_ACHIEVED, method.SUBSTANTIAL, method.MODERATE}
+MOVEMENT_ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "·"}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # under /data/
+    title: str
+    size: int
+    rows: int | None = None
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything the pages show, computed by earlier stages."""
+
+    agenda: Agenda
+    packages: tuple[PartnerPackage, ...]
+    observations: pd.DataFrame
+    trends: Trends
+    scoreboard: Scoreboard
+    goal_scoreboards: dict[str, Scoreboard]
+    charts: dict[str, list[Chart]]  # by indicator id
+    sparklines: set[str]  # indicators that have a sparkline.svg
+    downloads: list[Download]
+    narratives: dict[str, str] = field(default_factory=dict)  # site_src/narratives/*.md by name
+    updates: Updates | None = None  # the data releases; None: the site has no updates page
+    report: Report | None = None  # the build's validation report: its warnings are published with the packages
+
+
+def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
+    """(path in the docs folder, Markdown) of each page, one at a time; also the embed pages (HTML) and the updates
+    feed (Atom), which MkDocs copies as they are. A national site's pages carry their charts' data and are
+    hundreds of megabytes, so the build writes each as it comes."""
+    env = _environment(content)
+    # Each template is looked up once: every lookup checks the template's file for changes, and a national site has
+    # ~800 pages.
+    templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
+                 for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
+    agenda = content.agenda
+    yield "index.md", templates["home"].render(root="")
+    yield "data/index.md", templates["data"].render(
+        root="../", resources={resource["path"]: resource
+                               for resource in data_package(agenda, content.packages)["resources"]})
+    yield "methodology/index.md", templates["methodology"].render(root="../", **_methodology())
+    published = _published_by_partner(content.observations)
+    for goal in agenda.goals:
+        yield f"goals/{goal.id}/index.md", templates["goal"].render(
+            root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
+            contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]))
+    notes = _notes_by_indicator(content.observations)
+    suppressed = _suppressed_by_indicator(content.observations)
+    coverage = _coverage_by_indicator(content.observations, agenda, content.trends.dimensions_used)
+    releases = content.updates.releases if content.updates else ()
+    last_release = {}  # indicator id → the newest release that changed it (releases come newest first)
+    for release in releases:
+        for change in release.changes:
+            last_release.setdefault(change.indicator, release)
+    goals = {goal.id: goal for goal in agenda.goals}
+    stewards = {package.slug: package for package in content.packages}
+    for indicator in agenda.indicators:
+        context = dict(
+            indicator=indicator, summary=content.trends.indicators[indicator.id],
+            charts=content.charts.get(indicator.id, []), notes=notes.get(indicator.id, []),
+            suppressed=suppressed.get(indicator.id, []), coverage=coverage[indicator.id],
+            last_release=last_release.get(indicator.id), goal=goals[indicator.goal],
+            steward=stewards.get(indicator.steward),
+        )
+        yield f"indicators/{indicator.id}/index.md", templates["indicator"].render(root="../../", **context)
+        yield f"embed/{indicator.id}/index.html", templates["embed"].render(root="../../", **context)
+    for package in content.packages:
+        rows_by_indicator = published.get(package.slug, {})
+        problems = [problem for problem in (content.report.problems if content.report else [])
+                    if problem.partner == package.slug or problem.file.startswith(f"datapackages/{package.slug}/")]
+        yield f"partners/{package.slug}/index.md", templates["partner"].render(
+            root="../../", package=package, indicator_ids=sorted(rows_by_indicator),
+            rows=sum(rows_by_indicator.values()),
+            problems=problems, checked=content.report is not None,
+            releases=[release for release in releases if release.partner == package.slug],
+        )
+    if content.updates is not None:
+        yield "updates/index.md", templates["updates"].render(root="../", limit=MAX_RELEASES)
+        yield "updates/feed.xml", atom_feed(content.updates, agenda, env.globals["initiative"],
+                                            method.STATUS_NAMES).decode("utf-8")
+
+
+def navigation(content: SiteContent, extra_pages: list[str]) -> list:
+    """The site's navigation: goals with their indicators, partners, data, method, then hand-written pages.
+
+    The theme prints navigation titles as HTML, so titles from the data are escaped here.
+    """
+    agenda = content.agenda
+    goals = [
+        {escape(goal.title): [f"goals/{goal.id}/index.md",
+                              *({escape(indicator.title): f"indicators/{indicator.id}/index.md"}
+                                for indicator in agenda.indicators_of(goal.id))]}
+        for goal in agenda.goals
+    ]
+    partners = [{escape(package.title): f"partners/{package.slug}/index.md"} for package in content.packages]
+    return [
+        {"Home": "index.md"},
+        {"Goals": goals},
+        {"Partners": partners},
+        {"Data": "data/index.md"},
+        {"Methodology": "methodology/index.md"},
+        *([{"Updates": "updates/index.md"}] if content.updates is not None else []),
+        *extra_pages,
+    ]
+
+
+def _environment(content: SiteContent) -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator.publish", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    agenda = content.agenda
+
+    def indicator(indicator_id: str) -> Indicator:
+        return agenda.indicators_by_id[indicator_id]
+
+    def value(number, indicator_id: str) -> str:
+        item = indicator(indicator_id)
+        return format_value(number, item, agenda.units[item.unit])
+
+    def change(number, indicator_id: str) -> str:
+        item = indicator(indicator_id)
+        return format_change(number, item, agenda.units[item.unit])
+
+    def gap_size(number, indicator_id: str) -> str:
+        item = indicator(indicator_id)
+        return format_gap(number, item, agenda.units[item.unit])
+
+    env.globals.update(
+        agenda=agenda, content=content, version=__version__, indicator=indicator, value=value, change=change,
+        gap_size=gap_size, method=method,
+        number=format_number, percent=format_percent, status_labels=STATUS_LABELS, status_names=method.STATUS_NAMES,
+        initiative=agenda.initiative.get("name") or agenda.title,
+        data_licence=data_licence(agenda), release_date=release_date(content.packages),
+        release_lines=lambda release: release_summary(release, agenda, method.STATUS_NAMES),
+    )
+    def licence_of(path: str) -> str:
+        """A download's licence: a partner's own for its package and its indicators, else the site's."""
+        slug = path[:-4] if path.endswith(".zip") else None
+        if path.startswith("indicators/"):
+            item = agenda.indicators_by_id.get(path[len("indicators/"):].rsplit(".", 1)[0])
+            slug = item.steward if item else None
+        package = next((package for package in content.packages if package.slug == slug), None)
+        if package and package.licences:
+            return ", ".join(str(licence.get("name") or licence.get("title")) for licence in package.licences)
+        return data_licence(agenda)
+
+    env.globals["licence_of"] = licence_of
+    env.filters["constraints"] = _constraints
+    env.filters["script_json"] = _script_json
+    env.filters["tone"] = _tone
+    env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
+    env.filters["size"] = _size
+    env.filters["verbatim"] = _verbatim
+    # A page title in front matter: the theme prints it as HTML (in <title>, the footer, search), so it is escaped
+    # first and then written as a JSON string, which YAML reads whatever the title holds.
+    env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+    env.filters["narrative"] = lambda name: Markup(content.narratives.get(name, ""))
+    return env
+
+
+def _script_json(text: str) -> Markup:
+    """JSON inside <script type="application/json">: `</` could close the element, so it is escaped."""
+    return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:
+    """Finished HTML (a chart's spec, a table of numbers) that MkDocs is to pass by: see site.VERBATIM_START.
+
+    `through_mkdocs` False: the page is HTML that MkDocs copies as it is, so the block needs no markers.
+    """
+    return Markup(f"{VERBATIM_START}\n{html}\n{VERBATIM_END}") if through_mkdocs else Markup(html)
+
+
+def _constraints(schema_field: dict) -> str:
+    """A Table Schema field's constraints in words, for the data page."""
+    constraints = schema_field.get("constraints") or {}
+    words = []
+    if constraints.get("required"):
+        words.append("required")
+    if constraints.get("unique"):
+        words.append("unique")
+    if "enum" in constraints:
+        words.append("one of: " + ", ".join(str(item) for item in constraints["enum"]))
+    if "pattern" in constraints:
+        words.append(f"matches {constraints['pattern']}")
+    for key, word in (("minimum", "at least"), ("maximum", "at most"), ("minLength", "length at least"),
+                      ("maxLength", "length at most")):
+        if key in constraints:
+            words.append(f"{word} {constraints[key]}")
+    return "; ".join(words)
+
+
+def _tone(status: str) -> str:
+    if status in GOOD:
+        return "good"
+    if status == method.DETERIORATION:
+        return "bad"
+    if status == method.LIMITED:
+        return "neutral"
+    return "none"
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+# The page facts below come from one pass over the whole table each: cutting it by indicator and asking pandas the
+# same questions of each of a national agenda's ~400 indicators took most of the time spent writing pages.
+
+def _notes_by_indicator(observations: pd.DataFrame) -> dict[str, list[tuple[str, str]]]:
+    """Each indicator's distinct notes, each with the periods it applies to (earliest first), ordered by those."""
+    noted = observations.loc[observations["note"] != "", ["indicator", "note", "period", "time"]]
+    dated: dict[str, dict[str, list[tuple[float, str]]]] = {}
+    for indicator_id, note, period, time in zip(*(noted[name].tolist() for name in noted.columns)):
+        dated.setdefault(indicator_id, {}).setdefault(note, []).append((time, period))
+    notes = {}
+    for indicator_id, by_note in dated.items():
+        described = []
+        for note, periods in by_note.items():
+            periods = _earliest_first(periods)
+            described.append((", ".join(periods[:6]) + (" and others" if len(periods) > 6 else ""), note))
+        notes[indicator_id] = sorted(described, key=lambda item: item[0])
+    return notes
+
+
+def _suppressed_by_indicator(observations: pd.DataFrame) -> dict[str, list[str]]:
+    """Each indicator's periods with a suppressed value, earliest first."""
+    suppressed = observations.loc[observations["status"] == "suppressed", ["indicator", "period", "time"]]
+    dated: dict[str, list[tuple[float, str]]] = {}
+    for indicator_id, period, time in zip(*(suppressed[name].tolist() for name in suppressed.columns)):
+        dated.setdefault(indicator_id, []).append((time, period))
+    return {indicator_id: _earliest_first(periods) for indicator_id, periods in dated.items()}
+
+
+def _earliest_first(dated: list[tuple[float, str]]) -> list[str]:
+    """The distinct periods of (time, period) pairs, in order of time (ties in the order given)."""
+    return list(dict.fromkeys(period for _, period in sorted(dated, key=lambda pair: pair[0])))
+
+
+def _coverage_by_indicator(observations: pd.DataFrame, agenda: Agenda,
+                           dimensions_used: dict[str, tuple[str, ...]]) -> dict[str, dict]:
+    """What each indicator's data cover, in words, for when there is no headline series to show.
+
+    `dimensions_used`: by indicator, the dimensions with a group in some of its rows (Trends.dimensions_used); an
+    indicator's other dimensions are blank throughout, so a row is a total where all the used ones are blank.
+    """
+    rows = observations["indicator"].value_counts()
+    geographies: dict[str, list[str]] = {}
+    for indicator_id, key in zip(*(observations[["indicator", "geography"]].drop_duplicates()[name].tolist()
+                                   for name in ("indicator", "geography"))):
+        if key in agenda.geographies:
+            geographies.setdefault(indicator_id, []).append(agenda.geographies[key].name)
+    total = (observations["geography"] == agenda.area).to_numpy(copy=True)
+    for dimension in dict.fromkeys(name for used in dimensions_used.values() for name in used):
+        total &= (observations[dimension] == "").to_numpy()
+    with_total = set(observations.loc[total, "indicator"])
+    return {indicator.id: {
+        "rows": int(rows.get(indicator.id, 0)), "geographies": geographies.get(indicator.id, []),
+        "dimensions": [agenda.dimensions_by_id[name].label.lower()
+                       for name in dimensions_used.get(indicator.id, ())],
+        "area_total": indicator.id in with_total,
+    } for indicator in agenda.indicators}
+
+
+def _published_by_partner(observations: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Partner → indicator → how many of its rows that partner publishes, from one pass over the table."""
+    counts = observations.groupby(["partner", "indicator"], observed=True, sort=False).size()
+    published: dict[str, dict[str, int]] = {}
+    for (partner, indicator_id), count in counts.items():
+        published.setdefault(partner, {})[indicator_id] = int(count)
+    return published
+
+
+def _contributors(content: SiteContent, published: dict[str, dict[str, int]],
+                  indicator_ids: list[str]) -> list[tuple[PartnerPackage, list[str]]]:
+    """Each partner that publishes or stewards one of these indicators, with the indicators it contributes."""
+    contributors = []
+    for package in content.packages:
+        mine = [item for item in indicator_ids
+                if item in published.get(package.slug, {}) or content.agenda.indicators_by_id[item].steward == package.slug]
+        if mine:
+            contributors.append((package, mine))
+    return contributors
+
+
+def _methodology() -> dict:
+    """The method's constants and a worked example computed by the same code the site uses."""
+    example = assess_progress(["2015", "2023"], [14.5, 10.2], direction="decrease", target=7.25, target_period="2030")
+    without = assess_progress(["2015", "2021"], [90.0, 93.2], direction="increase")
+    return {"example": example, "without_target": without}

@@ -1,0 +1,305 @@
+"""The site: write the docs folder (generated pages, hand-written pages, downloads) and run MkDocs on it."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+from mkdocs.plugins import BasePlugin, event_priority
+
+from generator.load.project import Project
+
+NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated pages include, not pages of its own
+
+# Finished HTML between these markers reaches the page as it is, without passing through MkDocs. Python-Markdown
+# (twice: md_in_html and MkDocs' anchor check) and the search plugin each parse every tag of a page's raw HTML, and a
+# national indicator's chart specs and data tables are most of them, yet need none of it: the templates wrote them as
+# escaped HTML with no Markdown in it (MkDocs checks no link in raw HTML), and a table of numbers does not belong in
+# the search index.
+VERBATIM_START = "<!-- verbatim -->"
+VERBATIM_END = "<!-- /verbatim -->"
+
+
+class SiteError(Exception):
+    """The site could not be assembled or built; the message says what to change."""
+
+
+def read_narratives(site_src: Path) -> dict[str, str]:
+    """site_src/narratives/<name>.md by name (`home`, `goals/<goal-id>`), for the pages to include."""
+    folder = site_src / NARRATIVES
+    if not folder.is_dir():
+        return {}
+    return {path.relative_to(folder).with_suffix("").as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(folder.rglob("*.md"))}
+
+
+def hand_written_pages(site_src: Path) -> list[str]:
+    """Top-level Markdown pages of site_src (about, contribute, …), for the navigation."""
+    if not site_src.is_dir():
+        return []
+    return sorted(path.name for path in site_src.glob("*.md"))
+
+
+def write_docs(docs: Path, site_src: Path, files: dict[str, bytes | Path]) -> None:
+    """The docs folder as site_src and the generated pages and files (their bytes, or a file to link or copy there;
+    files `write_files` wrote into the folder already are kept) make it; these may not overwrite site_src.
+
+    A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
+    old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
+    a file written over in place would change the site before its build had succeeded; and a national site's images
+    and downloads barely change from one build to the next, so writing them again, and freeing the old site's copies
+    once the new one is in, took seconds.
+    """
+    wanted = _site_src_files(site_src)
+    clashes = sorted(path for path in files if path in wanted)
+    if clashes:
+        raise SiteError(
+            "site_src/ has files where the generator writes its own: " + ", ".join(clashes)
+            + ". Rename or remove them from site_src/."
+        )
+    wanted.update(files)
+    docs.mkdir(parents=True, exist_ok=True)
+    for directory, folders, names in os.walk(docs, topdown=False):
+        for name in names:
+            path = Path(directory, name)
+            if path.relative_to(docs).as_posix() not in wanted:
+                path.unlink()
+        for name in folders:
+            folder = Path(directory, name)
+            if folder.is_symlink():
+                folder.unlink()
+            elif not any(folder.iterdir()):
+                folder.rmdir()
+    for path, data in wanted.items():
+        _write_if_changed(docs / path, data)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    size: int  # bytes
+    sha256: str
+    lines: int  # line ends
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, bytes | Iterable[bytes | memoryview]]]
+                ) -> dict[str, WrittenFile]:
+    """Each (path under `folder`, content) written as it comes, as `write_docs` writes (a file with the same bytes
+    kept, any other a new file), so that only one is held at a time; a content too large to hold whole comes as
+    pieces. What was written, by path."""
+    written = {}
+    for path, data in files:
+        if isinstance(data, bytes):
+            _write_if_changed(folder / path, data)
+            written[path] = WrittenFile(folder / path, len(data), hashlib.sha256(data).hexdigest(),
+                                        data.count(b"\n"))
+        else:
+            written[path] = _write_pieces(folder / path, data)
+    return written
+
+
+def _write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> WrittenFile:
+    """The pieces written into a new file beside `path`, which then takes its place unless `path` held the same
+    bytes already (kept as it was, like `_write_if_changed`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest, size, lines = hashlib.sha256(), 0, 0
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("wb") as file:
+            for piece in pieces:
+                file.write(piece)
+                digest.update(piece)
+                size += len(piece)
+                lines += bytes(piece).count(b"\n")
+        if path.is_file() and not path.is_symlink() and path.stat().st_size == size \
+                and filecmp.cmp(path, partial, shallow=False):
+            partial.unlink()
+        else:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            partial.replace(path)  # a new file: the old one may be published
+    finally:
+        partial.unlink(missing_ok=True)
+    return WrittenFile(path, size, digest.hexdigest(), lines)
+
+
+def _site_src_files(site_src: Path) -> dict[str, bytes]:
+    """site_src's files by path, but for the narratives (included in pages, not pages themselves) and hidden ones."""
+    found = {}
+    if not site_src.is_dir():
+        return found
+    for directory, folders, names in os.walk(site_src, followlinks=True):
+        folders[:] = sorted(name for name in folders if name != NARRATIVES and not name.startswith("."))
+        for name in names:
+            if name != NARRATIVES and not name.startswith("."):
+                path = Path(directory, name)
+                found[path.relative_to(site_src).as_posix()] = path.read_bytes()
+    return found
+
+
+def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_time: int) -> None:
+    """Run MkDocs into a temporary folder and only then replace `site_dir`: a failed build publishes nothing."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        with _reproducible(build_time), _quiet_mkdocs(), tempfile.TemporaryDirectory(prefix="verbatim-") as blocks:
+            config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(staging), nav=nav,
+                                 strict=True)
+            config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
+            config.plugins["indicators-linked-files"] = _LinkedStaticFiles(docs.resolve())
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config, dirty=False)
+            finally:
+                config.plugins.on_shutdown()
+        if site_dir.exists():
+            old = site_dir.with_name(site_dir.name + ".old")
+            shutil.rmtree(old, ignore_errors=True)
+            site_dir.rename(old)
+            staging.rename(site_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(site_dir)
+    except (MkDocsException, SystemExit) as error:
+        raise SiteError(f"MkDocs could not build the site: {error}") from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+class _VerbatimBlocks(BasePlugin):
+    """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
+    finished page: Markdown, the search index and the theme see only the comment.
+
+    MkDocs reads every page before it writes the first, so the blocks wait in files of `folder`, not in memory: they
+    are most of a national site's pages (their charts' data), and held together they made the build's memory grow
+    with the site.
+    """
+
+    PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.waiting: dict[str, Path] = {}  # by page: the file of the blocks taken out, in order
+
+    @event_priority(-100)  # last: any other plugin still sees the whole page
+    def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
+        first, *rest = markdown.split(VERBATIM_START)
+        kept, blocks = [first], []
+        for part in rest:
+            block, end, after = part.partition(VERBATIM_END)
+            if not end:
+                raise SiteError(f"{page.file.src_uri}: a block opened with {VERBATIM_START} is never closed: "
+                                f"end it with {VERBATIM_END}.")
+            kept += [f"<!-- verbatim {len(blocks)} -->", after]
+            blocks.append(block.strip("\n"))
+        if blocks:
+            self.waiting[page.file.src_uri] = path = self.folder / f"{len(self.waiting)}.json"
+            path.write_text(json.dumps(blocks), encoding="utf-8")
+        return "".join(kept)
+
+    @event_priority(100)  # first: any other plugin sees the whole page
+    def on_post_page(self, output: str, *, page, **kwargs) -> str:
+        path = self.waiting.pop(page.file.src_uri, None)
+        if path is None:
+            return output
+        blocks = json.loads(path.read_text(encoding="utf-8"))
+        path.unlink()
+        found = [int(number) for number in self.PLACEHOLDER.findall(output)]
+        if found != list(range(len(blocks))):
+            raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "
+                            f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
+                            "not inside Markdown code.")
+        return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
+
+
+class _LinkedStaticFiles(BasePlugin):
+    """Hard-links the docs folder's static files (chart images, downloads: most of a national site's bytes) into the
+    site instead of copying them.
+
+    MkDocs still lists every file, so strict mode checks links to them as before, and it skips copying a file that is
+    already in place (it allows plugins to write into site_dir). A link can be shared safely: write_docs writes a
+    changed file as a new one, never over the old, so no later write reaches a published file through it. Across
+    file systems, MkDocs copies.
+    """
+
+    def __init__(self, docs: Path) -> None:
+        super().__init__()
+        self.docs = docs
+
+    @event_priority(-100)  # last before MkDocs copies the static files
+    def on_env(self, env, *, config, files, **kwargs):
+        for file in files:
+            if (file.is_documentation_page() or not file.inclusion.is_included() or file.abs_src_path is None
+                    or not Path(file.abs_src_path).is_relative_to(self.docs)):
+                continue
+            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            try:
+                os.link(file.abs_src_path, file.abs_dest_path)
+            except OSError:
+                pass  # MkDocs copies it
+        return env
+
+
+def _write_if_changed(path: Path, data: bytes | Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.is_file() and _same_bytes(path, data):
+        return
+    path.unlink(missing_ok=True)  # a new file: the old one may be published
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not isinstance(data, Path):
+        path.write_bytes(data)
+        return
+    # A hard link where the file system allows it: chart images are thousands of files already on disk in the cache.
+    try:
+        os.link(data, path)
+    except OSError:
+        shutil.copyfile(data, path)
+
+
+def _same_bytes(path: Path, data: bytes | Path) -> bool:
+    if isinstance(data, Path):
+        return path.samefile(data) or (path.stat().st_size == data.stat().st_size
+                                       and path.read_bytes() == data.read_bytes())
+    return path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+@contextmanager
+def _reproducible(build_time: int):
+    """MkDocs dates the sitemap by SOURCE_DATE_EPOCH: tie it to the data, so a rebuild writes the same bytes."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(build_time)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+@contextmanager
+def _quiet_mkdocs():
+    """MkDocs logs progress at INFO; our CLI shows its own. Warnings still fail the build (strict)."""
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,227 @@
+"""How fast a whole build is, stage by stage, at three scales: the example, the UK's data, a generated initiative.
+
+    indicators bench [--scales example,uk,generated] [--indicators 2000] [--observations 5000000]
+                     [--doubling 100] [--json FILE]
+
+Each scale is a temporary project (a copy of the example; the UK's Open SDG data imported; or an initiative
+written by `generator.tools.benchmarks.initiative`), built in a fresh Python process of its own (`python -m
+generator.tools.benchmarks.build run PROJECT`), which reports the seconds of each stage and its own peak memory. Each
+is then built again in another fresh process twice: unchanged (the rebuild row), and after one value of one
+partner's file is changed (the "1 change" row: what a merged pull request costs once the caches are warm). The
+doubling rows build generated initiatives of N and 2N indicators (observations in proportion) and print each
+stage's ratio, which should stay at or under 2.
+
+The baseline, measured in the same run so that a shared, noisy machine does not mislead: the example
+initiative's first build. Each row's total is also given as a multiple of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator import STAGES
+
+SCALES = ("example", "uk", "generated")
+KINDS = ("build", "rebuild", "1 change")
+BASELINE = "example"
+REPOSITORY = Path(__file__).resolve().parents[3]
+UK_SOURCE = Path("/work/shared/real-data/uk-sdg")
+
+
+def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, observations: int = 5_000_000,
+                    doubling: int | None = 100, uk_source: Path = UK_SOURCE, work: Path | None = None,
+                    echo: bool = True) -> dict:
+    """Build each scale twice (fresh, then unchanged) in fresh processes; the measurements, printed if `echo`."""
+    say = print if echo else (lambda *args, **kwargs: None)
+    rows: list[dict] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(dir=work, prefix="build-benchmark-") as folder:
+        folder = Path(folder)
+        plans = []
+        for scale in scales:
+            if scale == "uk" and not uk_source.is_dir():
+                notes.append(f"uk: skipped, {uk_source} does not exist (the UK's Open SDG data; see README).")
+                continue
+            plans.append((scale, indicators, observations))
+        if doubling:
+            per_indicator = max(1, observations // max(indicators, 1))
+            plans += [("doubling-n", doubling, doubling * per_indicator),
+                      ("doubling-2n", 2 * doubling, 2 * doubling * per_indicator)]
+        if BASELINE not in scales:
+            plans.insert(0, (BASELINE, 0, 0))
+        for scale, count, size in plans:
+            root = folder / scale
+            say(f"{scale}: preparing …", flush=True)
+            prepared = _prepare(scale, root, count, size, uk_source)
+            for kind in KINDS if not scale.startswith("doubling") else KINDS[:1]:
+                say(f"{scale}: {kind} …", flush=True)
+                if kind == "1 change":
+                    change_one_value(root)
+                rows.append({"scale": scale, "kind": kind, **prepared, **_run_in_subprocess(root)})
+    summary = {"stages": list(STAGES), "rows": rows, "notes": notes, "cpus": os.cpu_count()}
+    builds = {row["scale"]: row for row in rows if row["kind"] == "build"}
+    baseline = builds[BASELINE]["seconds"]["total"]
+    for row in rows:
+        row["times_baseline"] = round(row["seconds"]["total"] / baseline, 2) if baseline else None
+    if "doubling-n" in builds and "doubling-2n" in builds:
+        small, large = builds["doubling-n"], builds["doubling-2n"]
+        summary["doubling_ratio"] = {stage: _ratio(large["seconds"][stage], small["seconds"][stage])
+                                     for stage in (*STAGES, "total")}
+    if echo:
+        print(benchmark_table(summary))
+    return summary
+
+
+def benchmark_table(summary: dict) -> str:
+    """One table: a row per scale and kind of build, seconds per stage, the total and peak memory."""
+    head = f"{'scale':<12} {'build':<8} {'indicators':>10} {'observations':>12} " + " ".join(
+        f"{stage:>8}" for stage in STAGES) + f" {'total s':>8} {'× base':>7} {'CPU s':>7} {'peak MB':>8}" \
+        + f" {'workers MB':>10}" \
+        + f" {'indicators':>14} {'images':>15}"
+    lines = [head, "-" * len(head)]
+    for row in summary["rows"]:
+        seconds = row["seconds"]
+        reused = f"{row['cache_hits'].get('indicators', 0)} kept/{row['cache_misses'].get('indicators', 0)} new"
+        images = f"{row['cache_hits'].get('charts', 0)} kept/{row['cache_misses'].get('charts', 0)} new"
+        lines.append(f"{row['scale']:<12} {row['kind']:<8} {row['indicators']:>10,} {row['observations']:>12,} "
+                     + " ".join(f"{seconds.get(stage, 0.0):>8.2f}" for stage in STAGES)
+                     + f" {seconds['total']:>8.2f} {row['times_baseline'] or 0:>7.2f} {row['cpu_seconds']:>7.1f}"
+                     + f" {row['peak_mb']:>8.0f}"
+                     + f" {row['workers_peak_mb']:>10.0f} {reused:>14} {images:>15}")
+    if "doubling_ratio" in summary:
+        ratios = summary["doubling_ratio"]
+        lines.append("doubling (2N / N seconds): " + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
+    lines.append("load: reading and hashing the inputs; validate: loading and validating the packages; charts: the "
+                 "Vega-Lite specs, tables and descriptions; images: drawing each chart's SVG and PNG (vl-convert). "
+                 f"× base: the total over the {BASELINE} build's in this run. CPU s: the build's and its image "
+                 "processes' CPU seconds. peak MB: the build process; workers MB: the largest image-drawing "
+                 "process (0: none ran). indicators: trends and charts kept from the cache or computed; images: "
+                 "chart images kept or drawn.")
+    lines += summary.get("notes", [])
+    return "\n".join(lines)
+
+
+def _prepare(scale: str, root: Path, indicators: int, observations: int, uk_source: Path) -> dict:
+    """Write the scale's project at `root`; its size in indicators and observations."""
+    import shutil
+
+    from generator.load.agenda import read_agenda
+    from generator.load.project import Project
+
+    if scale == "example":
+        root.mkdir(parents=True)
+        for name in ("datapackages", "site_src"):
+            shutil.copytree(REPOSITORY / name, root / name)
+        shutil.copyfile(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
+    elif scale == "uk":
+        from generator.importers import import_open_sdg
+
+        root.mkdir(parents=True)
+        shutil.copytree(REPOSITORY / "site_src", root / "site_src")
+        shutil.copyfile(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
+        import_open_sdg(uk_source, root, "ons")
+    else:
+        from generator.tools.benchmarks.initiative import write_initiative
+
+        write_initiative(root, indicators, observations)
+    project = Project(root)
+    lines = sum(_count_lines(path) - 1 for path in project.datapackages.glob("*/observations.csv"))
+    return {"indicators": len(read_agenda(project.agenda_folder).indicators), "observations": lines}
+
+
+def change_one_value(root: Path) -> None:
+    """Move the first number in the value column of the first partner's data file by one step of its last digit,
+    towards the middle of any range (down from 1 or more, else up), in place."""
+    import csv
+
+    from generator.load.project import Project
+
+    path = sorted(Project(root).datapackages.glob("*/observations.csv"))[0]
+    data = path.read_bytes()
+    header_end = data.index(b"\n") + 1
+    header = next(csv.reader([data[:header_end].decode("utf-8")]))
+    column = header.index("value")
+    start = header_end
+    while start < len(data):
+        end = data.index(b"\n", start) + 1 if b"\n" in data[start:] else len(data)
+        cells = next(csv.reader([data[start:end].decode("utf-8")]))
+        if len(cells) == len(header) and _is_number(cells[column]):  # a whole row on one line
+            text = cells[column]
+            decimals = len(text.split(".")[1]) if "." in text else 0
+            step = 10.0 ** -decimals
+            cells[column] = f"{float(text) + (-step if float(text) >= 1 else step):.{decimals}f}"
+            line = io.StringIO()
+            csv.writer(line, lineterminator="\n").writerow(cells)
+            path.write_bytes(data[:start] + line.getvalue().encode("utf-8") + data[end:])
+            return
+        start = end
+    raise RuntimeError(f"{path} has no value to change")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as file:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+
+
+def _run_in_subprocess(root: Path) -> dict:
+    command = [sys.executable, "-m", "generator.tools.benchmarks.build", "run", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPOSITORY, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"building {root.name} failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _ratio(large: float, small: float) -> float | None:
+    return round(large / small, 2) if small > 0.005 else None
+
+
+def measure_build(root: Path) -> dict:
+    """Build the project at `root` in this process; its stage times, cache counts and peak memory."""
+    from generator import api
+    from generator.memory import peak_mb
+    from generator.load.project import Project
+
+    started = time.perf_counter()
+    result = api.build(Project(root))
+    total = time.perf_counter() - started
+    if not result.ok:
+        raise SystemExit(f"the benchmark's project at {root} is not valid")
+    seconds = {stage: round(result.timings.get(stage, 0.0), 3) for stage in STAGES}
+    seconds["total"] = round(total, 3)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the build and of its image-drawing processes: on a shared machine, steadier than the clock.
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_mb": round(peak_mb(), 1),
+            "workers_peak_mb": round(result.image_workers_peak_mb, 1),
+            "cache_hits": result.cache_hits, "cache_misses": result.cache_misses}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.tools.benchmarks.build", description=__doc__.split("\n")[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    run = verbs.add_parser("run", help="build one project in this process and print its measurements as JSON")
+    run.add_argument("project", type=Path)
+    arguments = parser.parse_args(argv)
+    print(json.dumps(measure_build(arguments.project)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
