@@ -49,7 +49,7 @@ def new_partner(project: Project, slug: str, title: str | None = None, today: da
     }
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(fields)
-    readme = Environment(loader=PackageLoader("generator", "templates"), keep_trailing_newline=True).get_template(
+    readme = Environment(loader=PackageLoader("generator.tools", "templates"), keep_trailing_newline=True).get_template(
         "partner-readme.md.j2").render(slug=slug, title=name, fields=schema["fields"])
 
     folder.mkdir(parents=True)
