@@ -166,7 +166,10 @@ def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, sa
         report=validated.report,
     )
     pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
+    chart_specs = write_files(docs, ((f"indicators/{chart.indicator}/{chart.name}.vl.json", chart.spec_json.encode())
+                                     for indicator_charts in charts.values() for chart in indicator_charts))
     write_docs(docs, project.site_src, {**{path: written.path for path, written in pages.items()},
+                                        **{path: written.path for path, written in chart_specs.items()},
                                         **{f"data/{path}": written.path for path, written in downloads.items()},
                                         **pictures.files(), **assets})
     done("pages")
@@ -180,8 +183,8 @@ def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, sa
 
 
 def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, str]]:
-    """The charts of each indicator `trends` has rows of, and the static spec of every chart and sparkline by its
-    image key, as JSON (`charts.spec_text`)."""
+    """The charts of each indicator `trends` has rows of, and the static spec of each image the build draws (the
+    charts that have one, and the sparklines) by its image key, as JSON (`charts.spec_text`)."""
     charts = {}
     specs = {}
     for indicator_id in trends.dimensions_used:
@@ -191,7 +194,8 @@ def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str,
         rows = by_indicator.rows(indicator_id)
         charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
         for chart in charts[indicator.id]:
-            specs[f"indicators/{indicator.id}/{chart.name}"] = charting.spec_text(chart.static_spec)
+            if chart.has_image:
+                specs[f"indicators/{indicator.id}/{chart.name}"] = charting.spec_text(chart.static_spec)
         sparkline = charting.sparkline_spec(indicator, rows, agenda)
         if sparkline is not None:
             specs[f"indicators/{indicator.id}/sparkline"] = charting.spec_text(sparkline)

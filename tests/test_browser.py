@@ -63,7 +63,7 @@ class Visit:
 
 
 # True once every chart has been drawn by Vega-Embed: its SVG is then part of the page axe checks.
-CHARTS_DRAWN = """() => [...document.querySelectorAll("figure.chart[data-spec]")].every(
+CHARTS_DRAWN = """() => [...document.querySelectorAll("figure.chart[data-spec-url]")].every(
     figure => figure.classList.contains("chart--interactive") && figure.querySelector(".chart__interactive svg"))"""
 
 # Each drawn chart's name and role, its caption, and the colours its marks are drawn in.

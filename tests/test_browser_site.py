@@ -94,3 +94,31 @@ def test_embed_page_without_javascript_shows_the_static_chart(browser, site_url)
     assert image.is_visible()
     assert page.evaluate("(image) => image.complete && image.naturalWidth > 0", image.element_handle())
     context.close()
+
+
+@pytest.mark.parametrize("image_format, start", [("svg", b"<svg"), ("png", b"\x89PNG")])
+def test_a_breakdown_chart_s_image_is_made_in_the_browser_from_the_live_chart(page, site_url, image_format, start):
+    page.goto(site_url + INDICATOR, wait_until="networkidle")
+    offer = page.locator('.chart-downloads[data-chart="race_ethnicity"]')
+    offer.wait_for(state="visible", timeout=15000)
+    with page.expect_download() as download:
+        offer.locator(f'button[data-format="{image_format}"]').click()
+    assert download.value.suggested_filename == f"third-grade-reading-race_ethnicity.{image_format}"
+    with open(download.value.path(), "rb") as image:
+        assert image.read().startswith(start)
+    assert page.errors == [] and page.other_hosts == []
+
+
+def test_without_javascript_a_breakdown_chart_is_read_from_its_table(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site_url + INDICATOR, wait_until="networkidle")
+        figure = page.locator("#chart-race_ethnicity")
+        assert figure.locator("img").count() == 0, "the build draws no image of a breakdown"
+        assert "drawn by JavaScript" in figure.inner_text()
+        assert page.locator("#table-race_ethnicity").count() == 1
+        assert page.locator('.chart-downloads[data-chart="race_ethnicity"]').is_hidden()
+        assert page.locator("#chart-headline img.chart__static").is_visible()
+    finally:
+        context.close()

@@ -91,16 +91,25 @@ def test_published_data_package_is_valid_and_complete(example_build, repo):
         "counts are published as written, not as 86.0"
 
 
-def test_every_chart_has_a_spec_a_static_svg_and_a_table(example_build):
+def test_every_chart_has_a_spec_file_and_a_table_and_the_headline_a_static_svg_and_png(example_build):
     page_folder = example_build.site_dir / "indicators" / "kindergarten-readiness"
     html = (page_folder / "index.html").read_text(encoding="utf-8")
-    names = re.findall(r'<figure class="chart" id="chart-([a-z_]+)"', html)
-    assert names[0] == "headline" and {"geography", "race_ethnicity", "sex", "income"} <= set(names)
-    for name in names:
-        assert (page_folder / f"{name}.svg").read_text(encoding="utf-8").startswith("<svg")
-        spec = re.search(rf'<script type="application/json" id="spec-{name}">(.*?)</script>', html, re.S)
-        assert json.loads(spec[1])["description"], "every chart describes itself for screen readers"
+    names = re.findall(r'<figure class="chart" id="chart-([a-z_]+)" data-spec-url="([a-z_]+)\.vl\.json"', html)
+    assert [name for name, _ in names][:1] == ["headline"]
+    assert {"geography", "race_ethnicity", "sex", "income"} <= {name for name, _ in names}
+    for name, file in names:
+        assert file == name
+        spec = json.loads((page_folder / f"{name}.vl.json").read_text(encoding="utf-8"))
+        assert spec["description"], "every chart describes itself for screen readers"
+        assert spec["datasets"], "the spec carries its data"
+    # Only the headline chart is drawn by the build: the page's view without JavaScript and its share image.
+    assert (page_folder / "headline.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert (page_folder / "headline.png").read_bytes().startswith(b"\x89PNG")
+    assert '<meta property="og:image" content="headline.png">' in html
+    assert sorted(path.name for path in page_folder.glob("*.svg")) == ["headline.svg", "sparkline.svg"]
+    assert sorted(path.name for path in page_folder.glob("*.png")) == ["headline.png"]
     assert html.count("<table>") >= len(names), "every chart has its data table"
+    assert "<script type=\"application/json\"" not in html, "specs are files, not part of the page"
 
 
 def test_a_rebuild_with_unchanged_inputs_writes_identical_files(example_build, tmp_path, repo):

@@ -24,6 +24,7 @@ from generator.compute.periods import parse_period, periods_between
 from generator.compute.trends.series import SeriesTrend
 
 VEGA_LITE_VERSION = "6.4"
+HEADLINE = "headline"  # the name of the chart of an indicator's headline series
 WIDTH = 640  # for the static SVG; in the browser the chart fills its container
 HEIGHT = 300
 # Altair builds each kind of chart once per shape, as a template with placeholders (`_slot`) where one indicator's
@@ -62,13 +63,19 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     indicator: str
-    name: str  # "headline", "geography" or a dimension id; the SVG is <name>.svg beside the page
+    name: str  # HEADLINE, "geography" or a dimension id: the spec is <name>.vl.json beside the page
     title: str
     description: str  # the chart in words, for screen readers and for the SVG's alt text
-    # The Vega-Lite spec (width "container") as `spec_text` writes it, which is how its page carries it. Held as
-    # text: as dicts and lists, the charts of a national-scale initiative were some 400 MB, as JSON a quarter of it.
+    # The Vega-Lite spec (width "container") as `spec_text` writes it: the bytes of its spec file. Held as text: as dicts and lists, the charts of a national-scale initiative were some 400 MB, as JSON a quarter of it.
     spec_json: str
     table: Table
+
+    @property
+    def has_image(self) -> bool:
+        """Whether the build draws this chart as SVG and PNG. Only the headline chart is: it is the page's first
+        view without JavaScript and its share image. A breakdown is read without JavaScript through its table, and
+        its images are made in the browser from the live chart; drawing them all was most of a national build."""
+        return self.name == HEADLINE
 
     @property
     def spec(self) -> dict:
@@ -287,7 +294,7 @@ def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None
                    for period, text, interval, flag, note
                    in zip(*(data[name].tolist() for name in ("period", "shown", "interval", "flag", "note")))),
     )
-    return Chart(indicator.id, "headline", title, description, spec_text(spec), table)
+    return Chart(indicator.id, HEADLINE, title, description, spec_text(spec), table)
 
 
 @functools.lru_cache(maxsize=None)

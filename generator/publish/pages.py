@@ -188,7 +188,6 @@ def _environment(content: SiteContent) -> Environment:
 
     env.globals["licence_of"] = licence_of
     env.filters["constraints"] = _constraints
-    env.filters["script_json"] = _script_json
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
@@ -198,11 +197,6 @@ def _environment(content: SiteContent) -> Environment:
     env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(text)), ensure_ascii=False))
     env.filters["narrative"] = lambda name: Markup(content.narratives.get(name, ""))
     return env
-
-
-def _script_json(text: str) -> Markup:
-    """JSON inside <script type="application/json">: `</` could close the element, so it is escaped."""
-    return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
 
 
 def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import html
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -161,6 +163,7 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
                                  strict=True)
             config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
             config.plugins["indicators-linked-files"] = _LinkedStaticFiles(docs.resolve())
+            config.plugins["indicators-share-image"] = _ShareImage()
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config, dirty=False)
@@ -225,6 +228,21 @@ class _VerbatimBlocks(BasePlugin):
                             f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
                             "not inside Markdown code.")
         return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
+
+
+class _ShareImage(BasePlugin):
+    """A page whose front matter names an `image` (an indicator's headline chart as PNG) gets it as its share image
+    (`og:image`), the picture a social network or chat shows beside a link to the page. The theme has no such tag
+    of its own. With `site_url` in mkdocs.yml, the address is absolute, as those readers need."""
+
+    def on_post_page(self, output: str, *, page, **kwargs) -> str:
+        image = page.meta.get("image")
+        if not image:
+            return output
+        address = urljoin(page.canonical_url, image) if page.canonical_url else image
+        tags = (f'<meta property="og:image" content="{html.escape(address)}">'
+                f'<meta property="og:title" content="{html.escape(page.title or "")}">')
+        return output.replace("</head>", f"{tags}</head>", 1)
 
 
 class _LinkedStaticFiles(BasePlugin):

@@ -34,22 +34,42 @@ function keepSelectionInAddress(view, figure, selector) {
   });
 }
 
+// Each chart's spec (with its data) is a file beside the page, fetched once: the page itself carries only what a
+// reader without JavaScript uses (the static image of the headline chart, the description, the table).
+const specs = new Map();
+// The live view of each chart by name, for the image downloads the browser makes (`offerDownloads`).
+const views = new Map();
+
+function specOf(figure) {
+  const url = new URL(figure.dataset.specUrl, window.location.href).href;
+  if (!specs.has(url)) {
+    specs.set(url, fetch(url).then((response) => {
+      if (!response.ok) {
+        throw new Error(`${url} answered ${response.status}`);
+      }
+      return response.text();
+    }));
+  }
+  return specs.get(url);
+}
+
 async function renderChart(figure) {
-  const source = document.getElementById(figure.dataset.spec);
   const target = figure.querySelector(".chart__interactive");
-  if (!source || !target || typeof window.vegaEmbed !== "function") {
+  if (!target || typeof window.vegaEmbed !== "function") {
     return;
   }
-  let spec = JSON.parse(source.textContent);
-  const options = { actions: false, renderer: "svg", theme: isDark() ? "dark" : undefined };
-  if (isDark()) {
-    // The spec's colours are chosen for white; on the dark page each becomes its lighter tint (charts.py).
-    const swaps = new Map(Object.entries(spec.usermeta?.darkColours ?? {}));
-    spec = JSON.parse(source.textContent, (key, value) => swaps.get(value) ?? value);
-    spec.background = "transparent";
-  }
   try {
+    const text = await specOf(figure);
+    let spec = JSON.parse(text);
+    const options = { actions: false, renderer: "svg", theme: isDark() ? "dark" : undefined };
+    if (isDark()) {
+      // The spec's colours are chosen for white; on the dark page each becomes its lighter tint (charts.py).
+      const swaps = new Map(Object.entries(spec.usermeta?.darkColours ?? {}));
+      spec = JSON.parse(text, (key, value) => swaps.get(value) ?? value);
+      spec.background = "transparent";
+    }
     const result = await window.vegaEmbed(target, spec, options);
+    views.set(figure.dataset.chart, result.view);
     const selector = selectorOf(spec);
     if (selector) {
       restoreSelection(result.view, figure, selector);
@@ -65,13 +85,53 @@ async function renderChart(figure) {
     svg.setAttribute("aria-label", spec.description ?? "");
     figure.classList.add("chart--interactive");
   } catch (error) {
-    // The static chart is still there; say why the interactive one is not.
+    // The static chart or the table is still there; say why the interactive one is not.
     console.warn("Chart could not be drawn interactively:", error);
   }
 }
 
-function renderAll() {
-  document.querySelectorAll("figure.chart[data-spec]").forEach(renderChart);
+function saveAs(address, name) {
+  const link = document.createElement("a");
+  link.href = address;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+}
+
+// A chart the build draws no image of gets its SVG and PNG here, from the live chart, as Vega's own menu would
+// make them. The buttons stay hidden until their chart is drawn.
+async function download(button, offer) {
+  const view = views.get(offer.dataset.chart);
+  if (!view) {
+    return;
+  }
+  const name = `${offer.dataset.file}.${button.dataset.format}`;
+  if (button.dataset.format === "svg") {
+    const svg = await view.toSVG();
+    const address = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+    saveAs(address, name);
+    URL.revokeObjectURL(address);
+  } else {
+    saveAs(await view.toImageURL("png", 2), name);
+  }
+}
+
+function offerDownloads() {
+  document.querySelectorAll(".chart-downloads[data-chart]").forEach((offer) => {
+    if (!views.has(offer.dataset.chart)) {
+      return;
+    }
+    offer.hidden = false;
+    offer.querySelectorAll("button[data-format]").forEach((button) => {
+      button.onclick = () => download(button, offer);
+    });
+  });
+}
+
+async function renderAll() {
+  await Promise.all([...document.querySelectorAll("figure.chart[data-spec-url]")].map(renderChart));
+  offerDownloads();
 }
 
 // The embed snippet is written with an address relative to the page; a reader copying it needs the full one.
