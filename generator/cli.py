@@ -177,8 +177,7 @@ def _build(project: Project, arguments) -> int:
 
 
 def _import(project: Project, arguments) -> int:
-    from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text
-    from generator.importers.open_sdg import reported_rows_csv
+    from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text, reported_rows_csv
     from generator.validate import render, validate_project
 
     try:

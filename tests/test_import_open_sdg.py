@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import filecmp
 import io
+import json
 import re
 import shutil
 from datetime import date
@@ -27,6 +28,7 @@ from generator.importers import (
     reconciliation_text,
     status_from_observation_status,
 )
+from generator.importers.open_sdg.licence import source_licence
 from generator.load.project import Project
 from generator.validate import validate_project
 
@@ -229,6 +231,51 @@ def test_importing_again_replaces_the_agenda_and_names_other_packages(tmp_path, 
     assert not stale.exists()
     assert second.rows_imported == first.rows_imported
     assert not any(path.name.startswith(".import-") for path in (tmp_path / "datapackages").iterdir())
+
+
+OGL = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
+       "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
+
+
+def test_both_packages_state_the_licence_the_source_names(tmp_path):
+    import_open_sdg(EXCERPT, tmp_path, "uk-sdg", today=TODAY)
+
+    # The excerpt's LICENSE names the Open Government Licence for the data and MIT for the code: the data's wins.
+    for folder in ("common-agenda", "uk-sdg"):
+        descriptor = json.loads((tmp_path / "datapackages" / folder / "datapackage.json").read_text(encoding="utf-8"))
+        assert descriptor["licenses"] == [OGL], folder
+    agenda = read_agenda(tmp_path / "datapackages" / "common-agenda")
+    assert agenda.initiative["data_licence"] == "OGL-UK-3.0"
+
+
+def test_a_source_without_a_licence_file_states_what_its_publisher_says(tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(EXCERPT, source)
+    (source / "LICENSE").unlink()
+
+    import_open_sdg(source, tmp_path / "project", "uk-sdg", today=TODAY)
+
+    descriptor = json.loads((tmp_path / "project" / "datapackages" / "uk-sdg" / "datapackage.json")
+                            .read_text(encoding="utf-8"))
+    assert descriptor["licenses"] == [{"name": "other", "title": "As stated by the publisher of the source repository"}]
+
+
+@pytest.mark.parametrize("file, text, name, path", [
+    ("LICENSE", "The MIT License (MIT)\n\nCopyright (c) 2020 A Statistics Office\n\nPermission is hereby granted, "
+     "free of charge, to any person obtaining a copy", "MIT", "https://opensource.org/licenses/MIT"),
+    ("LICENCE.md", "Data published under the\nOpen Government Licence v3.0.", "OGL-UK-3.0",
+     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    ("license.txt", "This work is licensed under a Creative Commons Attribution 4.0 International License.",
+     "CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    ("LICENSE", "CC0 1.0 Universal. Statement of Purpose ...", "CC0-1.0",
+     "https://creativecommons.org/publicdomain/zero/1.0/"),
+    ("LICENSE", "Copyright 2024. All rights reserved.", "other", None),
+    ("README.md", "Open Government Licence v3.0", "other", None),  # not a licence file
+])
+def test_the_licence_is_recognised_by_its_words(tmp_path, file, text, name, path):
+    (tmp_path / file).write_text(text, encoding="utf-8")
+    licence = source_licence(tmp_path)
+    assert (licence["name"], licence.get("path")) == (name, path)
 
 
 def test_a_folder_that_is_not_open_sdg_or_a_bad_slug_is_refused(tmp_path):

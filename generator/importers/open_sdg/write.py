@@ -1,0 +1,277 @@
+"""Writing: the agenda (`datapackages/common-agenda/`) and the partner package (`datapackages/<partner>/`), each a
+Frictionless package with the schemas the generator reads, written in full beside the old ones and then swapped in.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from generator.compute.periods import PERIOD_PATTERN
+from generator.importers.open_sdg.agenda import ImportedAgenda
+from generator.importers.open_sdg.data_files import map_unique
+from generator.importers.open_sdg.licence import attribution_statement
+from generator.importers.open_sdg.mapping import OBSERVATION_FIELDS_AFTER, OBSERVATION_FIELDS_BEFORE, MappedFile
+from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
+
+_SLUG_PATTERN = "[a-z0-9][a-z0-9-]*"
+
+
+def _field(name: str, kind: str = "string", *, required: bool = False, unique: bool = False, **extra) -> dict:
+    constraints = {key: value for key, value in extra.items() if key in ("pattern", "enum", "minimum", "maximum")}
+    if required:
+        constraints["required"] = True
+    if unique:
+        constraints["unique"] = True
+    described = {"name": name, "type": kind}
+    if "description" in extra:
+        described["description"] = extra["description"]
+    if constraints:
+        described["constraints"] = constraints
+    return described
+
+
+def _agenda_resources() -> list[dict]:
+    """The agenda's tables and their schemas, as the generator reads them (generator/agenda.py)."""
+    period = {"pattern": PERIOD_PATTERN}
+    tables = {
+        "goals": ([_field("id", required=True, unique=True, pattern=_SLUG_PATTERN), _field("title", required=True),
+                   _field("summary")], ["id"], []),
+        "units": ([_field("id", required=True, unique=True, pattern="[a-z0-9_]+"), _field("label", required=True),
+                   _field("symbol"), _field("minimum", "number"), _field("maximum", "number"),
+                   _field("integer", "boolean", required=True)], ["id"], []),
+        "dimensions": ([_field("id", required=True, unique=True, pattern="[a-z][a-z0-9_]*"),
+                        _field("label", required=True), _field("description"), _field("reference_group")], ["id"], []),
+        "groups": ([_field("dimension", required=True), _field("group", required=True)], ["dimension", "group"],
+                   [(["dimension"], "dimensions", ["id"])]),
+        "geographies": ([_field("id", required=True, unique=True, pattern=_SLUG_PATTERN),
+                         _field("name", required=True), _field("kind"), _field("parent")], ["id"],
+                        [(["parent"], "", ["id"])]),
+        "indicators": ([
+            _field("id", required=True, unique=True, pattern=_SLUG_PATTERN), _field("goal", required=True),
+            _field("title", required=True), _field("definition", required=True), _field("unit", required=True),
+            _field("direction", required=True, enum=["increase", "decrease"]),
+            _field("decimals", "integer", required=True, minimum=0, maximum=6),
+            _field("baseline_period", **period), _field("target_value", "number"),
+            _field("target_period", **period),
+            _field("dimensions", description="The dimensions this indicator may be broken down by: dimension ids "
+                                             "separated by spaces."),
+            _field("steward", required=True, description="The slug of the partner that publishes this indicator."),
+            _field("source"),
+            _field("progress_series", pattern="[a-z_]+( [a-z_]+)*",
+                   description="Which series count towards the indicator's status: 'total' (the headline series, "
+                               "the default) and/or dimension ids, whose groups are averaged and count once; 'none' "
+                               "for no status."),
+            _field("limit", "number", description="A natural limit the indicator cannot pass (such as 100 for a "
+                                                  "percent); only used without a target."),
+            _field("progress_thresholds", pattern="-?[0-9.]+ -?[0-9.]+ -?[0-9.]+",
+                   description="Overrides the published thresholds for this indicator: high, medium and low, "
+                               "separated by spaces."),
+            _field("next_update", description="When the next data are expected, in words."),
+        ], ["id"], [(["goal"], "goals", ["id"]), (["unit"], "units", ["id"])]),
+    }
+    resources = []
+    for name, (fields, primary_key, foreign_keys) in tables.items():
+        schema = {"fields": fields, "primaryKey": primary_key}
+        if foreign_keys:
+            schema["foreignKeys"] = [{"fields": own, "reference": {"resource": resource, "fields": theirs}}
+                                     for own, resource, theirs in foreign_keys]
+        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
+    return resources
+
+
+def _observation_schema(dimensions: list[dict]) -> dict:
+    def text(name, title, description, **constraints):
+        described = {"name": name, "type": "string", "title": title, "description": description}
+        if constraints:
+            described["constraints"] = constraints
+        return described
+
+    def number(name, title, description):
+        return {"name": name, "type": "number", "title": title, "description": description}
+
+    return {
+        "description": "The one observation schema every partner package uses. One row is one value of one shared "
+                       "indicator for one period, one geography and one combination of dimension values; a blank "
+                       "dimension means the total.",
+        "fieldsMatch": "equal",
+        "missingValues": [""],
+        "fields": [
+            text("indicator", "Indicator", "The shared indicator's id, as in the common agenda's indicators.csv.",
+                 required=True),
+            text("period", "Period", "A year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
+                 required=True, pattern=PERIOD_PATTERN),
+            text("geography", "Geography", "The geography's id, as in the common agenda's geographies.csv.",
+                 required=True),
+            *(text(row["id"], row["label"], f"Blank for all groups of {row['label']} together.")
+              for row in dimensions),
+            text("unit", "Unit", "The indicator's unit id, as in the common agenda's units.csv.", required=True),
+            number("value", "Value", "The observed value. Leave blank only when the status is suppressed."),
+            number("lower_bound", "Lower bound", "Lower bound of the confidence interval, if any."),
+            number("upper_bound", "Upper bound", "Upper bound of the confidence interval, if any."),
+            number("numerator", "Numerator", "The count the value was computed from, if published."),
+            number("denominator", "Denominator", "The population the value was computed over, if published."),
+            text("status", "Status", "Blank for a final value; otherwise provisional, estimated, suppressed or "
+                 "break_in_series (the first value after a change of method).",
+                 enum=["provisional", "estimated", "suppressed", "break_in_series"]),
+            text("note", "Note", "A note for readers about this value, in plain text."),
+        ],
+    }
+
+
+def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: list[MappedFile], licence: dict,
+                   area_name: str, partner_title: str, source: Path, today: date) -> None:
+    """Both folders written in full beside the old ones, then swapped in: a failure leaves the old ones."""
+    datapackages = target / "datapackages"
+    datapackages.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=datapackages))
+    try:
+        agenda_folder, partner_folder = staging / AGENDA_FOLDER, staging / partner
+        agenda_folder.mkdir()
+        partner_folder.mkdir()
+        created = f"{today.isoformat()}T00:00:00Z"
+        _write_agenda(agenda_folder, agenda, partner, licence, area_name, created)
+        shutil.copyfile(agenda_folder / OBSERVATION_SCHEMA_FILE, partner_folder / OBSERVATION_SCHEMA_FILE)
+        rows = _write_observations(partner_folder / "observations.csv", mapped, agenda.dimension_order)
+        _write_partner(partner_folder, partner, partner_title, licence, source, created, rows, agenda)
+        for folder in (agenda_folder, partner_folder):
+            final = datapackages / folder.name
+            if final.exists():
+                old = staging / (folder.name + ".old")
+                final.rename(old)
+            folder.rename(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_agenda(folder: Path, agenda: ImportedAgenda, partner: str, licence: dict, area_name: str,
+                  created: str) -> None:
+    descriptor = {
+        "name": AGENDA_FOLDER,
+        "title": f"{area_name}: Sustainable Development Goals",
+        "description": f"The Sustainable Development Goals and the indicators that measure them for {area_name}, "
+                       "imported from an Open SDG data repository. " + attribution_statement(licence),
+        "version": "1.0.0",
+        "created": created,
+        "licenses": [licence],
+        "initiative": {
+            "name": f"{area_name} SDG indicators",
+            "fictional": False,
+            "vision": f"Progress of {area_name} towards the 17 Sustainable Development Goals, indicator by "
+                      "indicator, from the national reporting data.",
+            "area": agenda.area,
+            "backbone": "",
+            "contact": "",
+            "data_licence": licence["name"],
+        },
+        "resources": _agenda_resources(),
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    schema = _observation_schema(agenda.dimensions)
+    (folder / OBSERVATION_SCHEMA_FILE).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
+                                                  encoding="utf-8")
+    indicator_rows = [{
+        "id": item.id, "goal": item.goal, "title": item.title, "definition": item.definition, "unit": item.unit,
+        "direction": item.direction, "decimals": item.decimals, "baseline_period": item.baseline_period,
+        "target_value": _plain_number(item.target_value), "target_period": item.target_period,
+        "dimensions": " ".join(item.dimensions), "steward": partner, "source": item.source,
+        "progress_series": item.progress_series, "limit": _plain_number(item.limit), "progress_thresholds": "",
+        "next_update": item.next_update,
+    } for item in agenda.indicators]
+    tables = {"goals": agenda.goals, "units": agenda.units, "dimensions": agenda.dimensions,
+              "groups": agenda.groups, "geographies": agenda.geographies, "indicators": indicator_rows}
+    for resource in _agenda_resources():
+        fields = [described["name"] for described in resource["schema"]["fields"]]
+        _write_csv(folder / resource["path"], fields, tables[resource["name"]])
+
+
+def _plain_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({name: row.get(name, "") for name in fields})
+
+
+def _csv_cell(text: str) -> str:
+    """A cell as CSV writes it: quoted when it holds a comma, a quote or a line break."""
+    if any(character in text for character in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+# Ids, periods and numbers never need quotes; the other fields may.
+_PLAIN_FIELDS = {"indicator", "period", "geography", "unit", "value", "lower_bound", "upper_bound", "numerator",
+                 "denominator", "status"}
+
+
+def _write_observations(path: Path, mapped: list[MappedFile], dimension_order: list[str]) -> int:
+    """observations.csv in the agreed field order, built a file at a time: most dimension cells are blank."""
+    fields = [*OBSERVATION_FIELDS_BEFORE, *dimension_order, *OBSERVATION_FIELDS_AFTER]
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as file:
+        file.write(",".join(fields) + "\n")
+        for item in mapped:
+            frame = item.observations
+            if frame.empty:
+                continue
+            line = None
+            blanks = 0
+            for position, name in enumerate(fields):
+                if name in frame.columns:
+                    cells = frame[name] if name in _PLAIN_FIELDS else map_unique(frame[name], _csv_cell)
+                    prefix = "," * (blanks + (position > 0))
+                    line = cells if line is None else line + prefix + cells
+                    blanks = 0
+                elif position == 0:
+                    raise ValueError("the indicator column is always written")
+                else:
+                    blanks += 1
+            line = line + "," * blanks
+            file.write("\n".join(line) + "\n")
+            rows += len(frame)
+    return rows
+
+
+def _write_partner(folder: Path, partner: str, title: str, licence: dict, source: Path, created: str, rows: int,
+                   agenda: ImportedAgenda) -> None:
+    attribution = attribution_statement(licence)
+    descriptor = {
+        "name": partner,
+        "title": title,
+        "description": f"Every observation of the Open SDG data repository {source.name}, in the agreed observation "
+                       f"schema. {attribution}",
+        "version": "1.0.0",
+        "created": created,
+        "licenses": [licence],
+        "contributors": [{"title": title, "role": "publisher"}],
+        "sources": [{"title": f"Open SDG data repository {source.name} (data/ and meta/)"}],
+        "partner": {"sector": "Official statistics",
+                    "activities": "Publishes the national data on the Sustainable Development Goal indicators."},
+        "resources": [{"name": "observations", "path": "observations.csv", "format": "csv", "mediatype": "text/csv",
+                       "encoding": "utf-8", "schema": OBSERVATION_SCHEMA_FILE}],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    with_data = sum(indicator.has_data for indicator in agenda.indicators)
+    readme = (
+        f"# {title}: partner data package\n\n"
+        f"Imported from the Open SDG data repository `{source.name}` by `indicators import open-sdg`.\n"
+        "Do not edit `observations.csv` by hand: change the source and import it again.\n\n"
+        f"- `observations.csv`: {rows:,} observations of {with_data} shared indicators.\n"
+        "- `observation.schema.json`: a copy of the agenda's observation schema.\n"
+        "- `datapackage.json`: the package, its licence and its source.\n\n"
+        f"## Licence\n\n{attribution}\n"
+    )
+    (folder / "README.md").write_text(readme, encoding="utf-8")
