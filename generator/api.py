@@ -66,9 +66,10 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     clock = time.perf_counter()
 
     def done(stage: str) -> None:
+        """The time since the last step ended is `stage`'s (added to it: the images are started, then waited for)."""
         nonlocal clock
         now = time.perf_counter()
-        timings[stage] = now - clock
+        timings[stage] = timings.get(stage, 0.0) + now - clock
         clock = now
 
     target = (site_dir or project.default_site_dir).resolve()
@@ -139,40 +140,51 @@ def _make_docs(project: Project, docs: Path, cache_folder: Path, cache: bool, sa
     done("charts")
 
     say("Drawing chart images")
+    # Drawn by other processes while this one writes the downloads and pages, which need only the images' paths.
     # Without the cache every image is drawn again, into the same folder: a build holds none of them in memory.
-    pictures = images.render_images(specs, cache_folder, png={key for key in specs if not key.endswith("/sparkline")},
-                                    reuse=cache)
+    drawing = images.draw_images(specs, cache_folder, png={key for key in specs if not key.endswith("/sparkline")},
+                                 reuse=cache, javascript=True)
+    sparklines = {key.split("/")[1] for key in specs if key.endswith("/sparkline")}
     reused_count = len(reused)
     del specs, reused  # the images' specs, the largest thing no later stage reads
-    assets = {
-        "assets/javascripts/vega.js": images.javascript_bundle(cache_folder).encode("utf-8"),
-    }
     done("images")
+    with drawing:
+        say("Reading the data releases")
+        updates = collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None, salt=salt)
+        done("history")
 
-    say("Writing downloads and pages")
-    downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
-    content = SiteContent(
-        agenda=agenda,
-        packages=packages,
-        observations=observations,
-        trends=trends,
-        scoreboard=scoreboard(trends, [indicator.id for indicator in agenda.indicators]),
-        goal_scoreboards=scoreboards_by_goal(trends, agenda),
-        charts=charts,
-        sparklines={key.split("/")[1] for key in pictures.svgs if key.endswith("/sparkline")},
-        downloads=_download_list(downloads, observations),
-        narratives=read_narratives(project.site_src),
-        updates=collect_updates(project.root, agenda, packages, cache=cache_folder if cache else None, salt=salt),
-        report=validated.report,
-    )
-    pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
-    chart_specs = write_files(docs, ((f"indicators/{chart.indicator}/{chart.name}.vl.json", chart.spec_json.encode())
-                                     for indicator_charts in charts.values() for chart in indicator_charts))
+        say("Writing downloads")
+        downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
+        done("downloads")
+
+        say("Writing pages")
+        content = SiteContent(
+            agenda=agenda,
+            packages=packages,
+            observations=observations,
+            trends=trends,
+            scoreboard=scoreboard(trends, [indicator.id for indicator in agenda.indicators]),
+            goal_scoreboards=scoreboards_by_goal(trends, agenda),
+            charts=charts,
+            sparklines=sparklines,
+            downloads=_download_list(downloads, observations),
+            narratives=read_narratives(project.site_src),
+            updates=updates,
+            report=validated.report,
+        )
+        pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
+        chart_specs = write_files(docs, ((f"indicators/{chart.indicator}/{chart.name}.vl.json",
+                                          chart.spec_json.encode("utf-8"))
+                                         for indicator_charts in charts.values() for chart in indicator_charts))
+        done("pages")
+
+        say("Waiting for the chart images")
+        pictures = drawing.wait()
     write_docs(docs, project.site_src, {**{path: written.path for path, written in pages.items()},
                                         **{path: written.path for path, written in chart_specs.items()},
                                         **{f"data/{path}": written.path for path, written in downloads.items()},
-                                        **pictures.files(), **assets})
-    done("pages")
+                                        **pictures.files()})
+    done("images")
 
     nav = navigation(content, hand_written_pages(project.site_src))
     result = BuildResult(validated.report, None, timings,

@@ -16,16 +16,17 @@ import multiprocessing
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import vl_convert
 
 from generator import __version__
 from generator.publish.charts import VEGA_LITE_VERSION, spec_text
-from generator.publish.render_worker import render_one, use_bundled_fonts
+from generator.publish.render_worker import draw_chunk as _draw_chunk, use_bundled_fonts
 
 IMAGE_FORMATS = ("svg", "png")
+JAVASCRIPT_PATH = "assets/javascripts/vega.js"  # in the site
 # Two processes by default where there are two cores: with only its own fonts (render_worker.use_bundled_fonts),
 # vl-convert draws on one core a process, so a second process draws nearly as much again. Measured on the 2-core
 # benchmark machine with the example's 84 charts (SVG and PNG): 4.7 s in one process, 3.4 s in two, each process's
@@ -49,24 +50,63 @@ class Images:
     hits: int  # charts whose images were in the cache
     misses: int  # charts rendered by this build
     workers_peak_mb: float = 0.0  # the largest peak memory of the processes that drew them
+    javascript: Path | None = None  # Vega's bundle for the site, when asked for (`draw_images(javascript=True)`)
 
     def files(self) -> dict[str, Path]:
         """Path in the docs folder → the file to put there: `<key>.svg` for every chart, `<key>.png` for those
-        given PNG."""
+        given PNG, and the Vega bundle when there is one."""
         return {**{f"{key}.svg": path for key, path in self.svgs.items()},
-                **{f"{key}.png": path for key, path in self.pngs.items()}}
+                **{f"{key}.png": path for key, path in self.pngs.items()},
+                **({JAVASCRIPT_PATH: self.javascript} if self.javascript else {})}
 
 
-def render_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[str] = frozenset(),
-                  workers: int | None = None, reuse: bool = True) -> Images:
-    """SVG for each spec (JSON, as `charts.spec_text` writes it) by the same key, and PNG too for the keys in
-    `png`, drawn into `cache` unless there (or always, without `reuse`).
+class Drawing:
+    """Images being drawn by other processes while the build goes on; `wait` for them.
+
+    Drawing is the longest stage of a cold build, and the stages after it (downloads, pages) need only the images'
+    paths, known before they are drawn: so the build writes those while the images are drawn, on the other core.
+    """
+
+    def __init__(self, images: Images, jobs: list, cache: Path, workers: int | None) -> None:
+        self._images = images
+        self._pool = None
+        self._pending = []
+        if jobs:
+            workers = _workers(len(jobs), workers)
+            self._pool = _pool(cache, workers)
+            self._pending = [self._pool.submit(_draw_chunk, chunk) for chunk in _chunks(jobs, workers)]
+
+    def __enter__(self) -> Drawing:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        """Stop drawing when the build stops early (an error): what is half-drawn is never in the cache."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def wait(self) -> Images:
+        if self._pool is None:
+            return self._images
+        try:
+            peak = max(future.result() for future in self._pending)
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        return replace(self._images, workers_peak_mb=peak)
+
+
+def draw_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[str] = frozenset(),
+                workers: int | None = None, reuse: bool = True, javascript: bool = False) -> Drawing:
+    """Start drawing the SVG of each spec (JSON, as `charts.spec_text` writes it) by the same key, and PNG too for
+    the keys in `png`, into `cache` unless there (or always, without `reuse`); with `javascript`, also Vega's bundle
+    for the site (`javascript_bundle`), which takes vl-convert a second or two.
 
     `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS.
     """
     svgs: dict[str, Path] = {}
     pngs: dict[str, Path] = {}
-    jobs = []
+    jobs: list[tuple] = []
     for key in sorted(specs):
         paths = _paths(cache, spec_key(specs[key]))
         svgs[key] = paths["svg"]
@@ -75,8 +115,20 @@ def render_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[
         # The SVG is written last, so its presence says the entry is whole.
         if not reuse or not paths["svg"].is_file() or (key in png and not paths["png"].is_file()):
             jobs.append((specs[key], VEGA_LITE_VERSION, str(paths["svg"]), str(paths["png"]) if key in png else None))
-    workers_peak_mb = _render_all(jobs, cache, workers)
-    return Images(svgs, pngs, hits=len(specs) - len(jobs), misses=len(jobs), workers_peak_mb=workers_peak_mb)
+    chart_jobs = len(jobs)
+    bundle = None
+    if javascript:
+        bundle = cache / f"vega-{vl_convert.__version__}-{VEGA_LITE_VERSION}.js"
+        if not reuse or not bundle.is_file():
+            jobs.insert(0, (None, VEGA_LITE_VERSION, str(bundle), None))  # first: it is the longest job
+    images = Images(svgs, pngs, hits=len(specs) - chart_jobs, misses=chart_jobs, javascript=bundle)
+    return Drawing(images, jobs, cache, workers)
+
+
+def render_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[str] = frozenset(),
+                  workers: int | None = None, reuse: bool = True) -> Images:
+    """`draw_images`, waited for."""
+    return draw_images(specs, cache, png, workers, reuse).wait()
 
 
 def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
@@ -97,41 +149,28 @@ def spec_key(text: str) -> str:
     return digest.hexdigest()
 
 
-def _render_all(jobs: list[tuple[str, str, str, str | None]], cache: Path, workers: int | None) -> float:
-    """Draw in worker processes, even for one chart: each uses only vl-convert's own fonts (see
-    `render_worker.use_bundled_fonts`), which cannot be changed in a process that has drawn already, and which would
-    reach everything the build starts (Chromium, in the tests) if set in the build's own process.
-
-    Returns the largest peak memory of the workers, in MB.
-    """
-    if not jobs:
-        return 0.0
+def _workers(jobs: int, workers: int | None) -> int:
     workers = workers or int(os.environ.get(WORKERS_VARIABLE) or DEFAULT_WORKERS)
-    workers = max(1, min(workers, -(-len(jobs) // MIN_JOBS_PER_WORKER)))
+    return max(1, min(workers, -(-jobs // MIN_JOBS_PER_WORKER)))
+
+
+def _pool(cache: Path, workers: int) -> ProcessPoolExecutor:
+    """Worker processes, even for one chart: each uses only vl-convert's own fonts (see
+    `render_worker.use_bundled_fonts`), which cannot be changed in a process that has drawn already, and which would
+    reach everything the build starts (Chromium, in the tests) if set in the build's own process."""
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
     # half-way; and a spawned worker holds only what it renders, not the build's tables.
     context = multiprocessing.get_context("spawn")
-    chunk = max(1, min(32, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=use_bundled_fonts,
-                             initargs=(str(cache / "fonts"),)) as pool:
-        return max(pool.map(render_one, jobs, chunksize=chunk))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=use_bundled_fonts,
+                               initargs=(str(cache / "fonts"),))
+
+
+def _chunks(jobs: list, workers: int) -> list[list]:
+    """The jobs in chunks, so that each process gets several at a time yet all stay busy to the end."""
+    size = max(1, min(32, len(jobs) // (workers * 4)))
+    return [jobs[start:start + size] for start in range(0, len(jobs), size)]
 
 
 def _paths(cache: Path, key: str) -> dict[str, Path]:
     folder = cache / "images" / key[:2]
     return {kind: folder / f"{key}.{kind}" for kind in IMAGE_FORMATS}
-
-
-def javascript_bundle(cache: Path | None = None) -> str:
-    """Vega, Vega-Lite and Vega-Embed in one file the site serves itself, so charts need no other host.
-
-    Bundling takes a second and depends only on vl-convert's version, so it is kept in `cache` between builds.
-    """
-    cached = cache / f"vega-{vl_convert.__version__}-{VEGA_LITE_VERSION}.js" if cache else None
-    if cached and cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    bundle = vl_convert.javascript_bundle(vl_version=VEGA_LITE_VERSION)
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(bundle, encoding="utf-8")
-    return bundle
