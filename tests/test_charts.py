@@ -12,6 +12,7 @@ import pytest
 
 from generator.publish import charts, render_worker
 from generator.load.agenda import Geography, read_agenda
+from generator.cache import Store
 from generator.publish.images import render_images, render_svgs
 from generator.compute.periods import parse_period
 from generator.compute.trends import compute_trends
@@ -97,7 +98,7 @@ def test_the_drawing_processes_report_their_own_peak_memory_not_the_builds(agend
     held = bytearray(1024 * 1024 * 1024)
     held[::4096] = b"\1" * len(held[::4096])
     chart = geography_chart(agenda, 3)
-    drawn = render_images({"chart": charts.spec_text(chart.static_spec)}, tmp_path)
+    drawn = render_images({"chart": charts.spec_text(chart.static_spec)}, Store(tmp_path))
     assert drawn.misses == 1 and drawn.svgs["chart"].is_file()
     assert 0 < drawn.workers_peak_mb < 1024, drawn.workers_peak_mb
 

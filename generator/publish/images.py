@@ -3,15 +3,14 @@
 Drawing is most of a build's time (35 to 70 ms of CPU a chart in vl-convert, SVG and PNG, which serialises its
 calls internally, so threads do not help), hence two things:
 
-- images are kept in a content-addressed cache (`build/cache/images/`), keyed by the spec's JSON, vl-convert's
-  version and the generator's version: a rebuild renders only the charts whose spec changed;
+- images are kept in the build's store (`generator.cache`), keyed by the spec's JSON, vl-convert's version and the
+  generator's version: a rebuild renders only the charts whose spec changed;
 - what is not in the cache is rendered in worker processes (`workers`; see WORKERS_VARIABLE for the default),
   each writing its images into the cache itself, so no image passes through the build's own memory.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import tempfile
@@ -22,10 +21,11 @@ from pathlib import Path
 import vl_convert
 
 from generator import __version__
+from generator.cache import Store, key as cache_key
 from generator.publish.charts import VEGA_LITE_VERSION, spec_text
 from generator.publish.render_worker import draw_chunk as _draw_chunk, use_bundled_fonts
 
-IMAGE_FORMATS = ("svg", "png")
+IMAGES, JAVASCRIPT = "images", "javascript"  # their kinds of entry in the store
 JAVASCRIPT_PATH = "assets/javascripts/vega.js"  # in the site
 # Two processes by default where there are two cores: with only its own fonts (render_worker.use_bundled_fonts),
 # vl-convert draws on one core a process, so a second process draws nearly as much again. Measured on the 2-core
@@ -96,11 +96,11 @@ class Drawing:
         return replace(self._images, workers_peak_mb=peak)
 
 
-def draw_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[str] = frozenset(),
-                workers: int | None = None, reuse: bool = True, javascript: bool = False) -> Drawing:
+def draw_images(specs: dict[str, str], store: Store, png: set[str] | frozenset[str] = frozenset(),
+                workers: int | None = None, javascript: bool = False) -> Drawing:
     """Start drawing the SVG of each spec (JSON, as `charts.spec_text` writes it) by the same key, and PNG too for
-    the keys in `png`, into `cache` unless there (or always, without `reuse`); with `javascript`, also Vega's bundle
-    for the site (`javascript_bundle`), which takes vl-convert a second or two.
+    the keys in `png`, into the store unless there; with `javascript`, also Vega's bundle for the site (Vega,
+    Vega-Lite and Vega-Embed in one file, so that charts need no other host), which takes vl-convert a second or two.
 
     `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS.
     """
@@ -108,45 +108,43 @@ def draw_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[st
     pngs: dict[str, Path] = {}
     jobs: list[tuple] = []
     for key in sorted(specs):
-        paths = _paths(cache, spec_key(specs[key]))
-        svgs[key] = paths["svg"]
+        entry = spec_key(specs[key])
+        svgs[key] = store.path(IMAGES, entry, ".svg")
         if key in png:
-            pngs[key] = paths["png"]
+            pngs[key] = store.path(IMAGES, entry, ".png")
         # The SVG is written last, so its presence says the entry is whole.
-        if not reuse or not paths["svg"].is_file() or (key in png and not paths["png"].is_file()):
-            jobs.append((specs[key], VEGA_LITE_VERSION, str(paths["svg"]), str(paths["png"]) if key in png else None))
+        if not store.has(IMAGES, entry, ".svg") or (key in png and not store.has(IMAGES, entry, ".png")):
+            jobs.append((specs[key], VEGA_LITE_VERSION, str(svgs[key]), str(pngs[key]) if key in png else None))
     chart_jobs = len(jobs)
     bundle = None
     if javascript:
-        bundle = cache / f"vega-{vl_convert.__version__}-{VEGA_LITE_VERSION}.js"
-        if not reuse or not bundle.is_file():
+        entry = cache_key(f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}")
+        bundle = store.path(JAVASCRIPT, entry, ".js")
+        if not store.has(JAVASCRIPT, entry, ".js"):
             jobs.insert(0, (None, VEGA_LITE_VERSION, str(bundle), None))  # first: it is the longest job
     images = Images(svgs, pngs, hits=len(specs) - chart_jobs, misses=chart_jobs, javascript=bundle)
-    return Drawing(images, jobs, cache, workers)
+    return Drawing(images, jobs, store.folder, workers)
 
 
-def render_images(specs: dict[str, str], cache: Path, png: set[str] | frozenset[str] = frozenset(),
-                  workers: int | None = None, reuse: bool = True) -> Images:
+def render_images(specs: dict[str, str], store: Store, png: set[str] | frozenset[str] = frozenset(),
+                  workers: int | None = None) -> Images:
     """`draw_images`, waited for."""
-    return draw_images(specs, cache, png, workers, reuse).wait()
+    return draw_images(specs, store, png, workers).wait()
 
 
 def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
     """Static SVG for each spec, by the same key, drawn afresh (into a temporary cache)."""
     with tempfile.TemporaryDirectory(prefix="images-") as folder:
-        images = render_images({key: spec_text(spec) for key, spec in specs.items()}, Path(folder), workers=workers)
+        images = render_images({key: spec_text(spec) for key, spec in specs.items()}, Store(Path(folder)),
+                               workers=workers)
         return {key: path.read_text(encoding="utf-8") for key, path in images.svgs.items()}
 
 
 def spec_key(text: str) -> str:
     """The cache key of a spec's images (the spec as `charts.spec_text` writes it): what they are drawn from and
     what draws them."""
-    digest = hashlib.sha256()
-    for part in (f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}",
-                 f"generator {__version__}", "vl-convert's own fonts", text):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return cache_key(f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}",
+                     f"generator {__version__}", "vl-convert's own fonts", text)
 
 
 def _workers(jobs: int, workers: int | None) -> int:
@@ -169,8 +167,3 @@ def _chunks(jobs: list, workers: int) -> list[list]:
     """The jobs in chunks, so that each process gets several at a time yet all stay busy to the end."""
     size = max(1, min(32, len(jobs) // (workers * 4)))
     return [jobs[start:start + size] for start in range(0, len(jobs), size)]
-
-
-def _paths(cache: Path, key: str) -> dict[str, Path]:
-    folder = cache / "images" / key[:2]
-    return {kind: folder / f"{key}.{kind}" for kind in IMAGE_FORMATS}

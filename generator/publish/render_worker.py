@@ -1,8 +1,8 @@
 """The work of one image-rendering process: a spec in, SVG (and PNG) files out.
 
-Its own module, importing nothing but vl-convert, the standard library and `generator.memory`, because each worker
-process is spawned fresh and imports the module of the function it runs: importing `generator.publish.images` would import
-Altair and pandas in every worker.
+Its own module, importing nothing but vl-convert, the standard library, `generator.cache` and `generator.memory`,
+because each worker process is spawned fresh and imports the module of the function it runs: importing
+`generator.publish.images` would import Altair and pandas in every worker.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 import vl_convert
 
+from generator.cache import atomic_write
 from generator.memory import peak_mb
 
 
@@ -34,7 +35,7 @@ def use_bundled_fonts(folder: str) -> None:
     config = Path(folder) / "fonts.conf"
     text = FONT_CONFIG.format(folder=escape(str(empty)))
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
-        _write(config, text.encode("utf-8"))
+        atomic_write(config, text.encode("utf-8"))
     os.environ["FONTCONFIG_FILE"] = str(config)
 
 
@@ -55,16 +56,9 @@ def render_one(job: tuple[str | None, str, str, str | None]) -> None:
     """
     spec, vl_version, svg_path, png_path = job
     if spec is None:
-        _write(Path(svg_path), vl_convert.javascript_bundle(vl_version=vl_version).encode("utf-8"))
+        atomic_write(Path(svg_path), vl_convert.javascript_bundle(vl_version=vl_version).encode("utf-8"))
         return
     svg = vl_convert.vegalite_to_svg(spec, vl_version=vl_version)
     if png_path is not None:
-        _write(Path(png_path), bytes(vl_convert.svg_to_png(svg)))
-    _write(Path(svg_path), svg.encode("utf-8"))
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    partial.replace(path)
+        atomic_write(Path(png_path), bytes(vl_convert.svg_to_png(svg)))
+    atomic_write(Path(svg_path), svg.encode("utf-8"))

@@ -1,0 +1,409 @@
+"""The build as named steps, each a function of what the steps before it returned, handing plain data on.
+
+    load       a fingerprint of the inputs: a build whose inputs and outputs are as the last build left them stops here
+    validate   the agenda and packages → Validated (invalid data stop the build here, publishing nothing)
+    compute    the one observations table, and each indicator's trends
+    charts     each indicator's chart specs, tables and descriptions, and the specs of the images to draw
+    images     the headline charts and sparklines, drawn by other processes while history, downloads and pages run
+    history    the data releases, from the repository's history
+    downloads  the open data files
+    pages      the Markdown pages, and each chart's spec file
+    mkdocs     the site, from the docs folder those wrote
+
+Every step that keeps results between builds keeps them in the one store of `generator.cache`, under a key of
+everything they are made from: an indicator's trends and charts under a hash of its rows, the agenda and the
+generator's code (so a change to one partner's data recomputes only the indicators it touches); images under
+their spec; a data release under its commit; the last build under all of its inputs.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from generator import STAGES, __version__
+from generator.cache import Store
+from generator.compute.observations import IndicatorRows, observations_table
+from generator.compute.trends import IndicatorTrend, SeriesTrend, Trends, compute_trends, scoreboard, scoreboards_by_goal
+from generator.history.releases import collect_updates, history_fingerprint
+from generator.load.project import Project
+from generator.problems import Report
+from generator.publish import charts as charting, images
+from generator.publish.charts import Chart
+from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
+from generator.publish.pages import Download, SiteContent, iter_pages, navigation
+from generator.publish.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
+from generator.validate import validate_project
+
+GENERATOR = Path(__file__).resolve().parent
+# The store's kinds of entry kept by these steps (images keep theirs: `generator.publish.images`).
+BUILDS, INDICATORS = "builds", "indicators"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    site_dir: Path | None = None  # None when the data were invalid and nothing was published
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # Per cache ("site": the whole build, "indicators": an indicator's trends and charts, "charts": chart images),
+    # how many items were reused and how many made.
+    cache_hits: dict[str, int] = field(default_factory=dict)
+    cache_misses: dict[str, int] = field(default_factory=dict)
+    image_workers_peak_mb: float = 0.0  # the largest peak memory of the processes that drew chart images
+
+    @property
+    def ok(self) -> bool:
+        return self.site_dir is not None
+
+
+def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | None = None,
+          progress: Progress | None = None, cache: bool = True) -> BuildResult:
+    """Validate, compute, chart, write pages and downloads, run MkDocs. Invalid data publish nothing.
+
+    With `cache`, a build whose inputs (packages, site_src, mkdocs.yml, the generator itself) and outputs are as
+    the last build left them does nothing, and each step takes what it kept before from the store in `build/cache`
+    (then prunes what the build did not use). Without it, everything is made again.
+    """
+    say = progress or (lambda stage: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(stage: str) -> None:
+        """The time since the last step ended is `stage`'s (added to it: the images are started, then waited for)."""
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = timings.get(stage, 0.0) + now - clock
+        clock = now
+
+    target = (site_dir or project.default_site_dir).resolve()
+    docs = (docs_dir or project.build_folder / "docs").resolve()
+    store = Store(project.build_folder / "cache", reuse=cache)
+    say("Reading the inputs")
+    inputs = input_fingerprint(project, target, docs)
+    previous = last_build(store, inputs, [target, docs])
+    done("load")
+    if previous is not None:
+        timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
+        return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
+
+    docs_made = _make_docs(project, docs, store, say, done, timings)
+    if docs_made.nav is None:
+        return docs_made.result
+    # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
+    # national site, and with both at once the build's memory peaked here.
+    gc.collect()
+    say("Building the site with MkDocs")
+    build_site(project, docs, target, docs_made.nav, docs_made.data_time)
+    if cache:
+        remember_build(store, inputs, [target, docs], docs_made.result.report)
+        store.prune()
+    done("mkdocs")
+    return replace(docs_made.result, site_dir=target)
+
+
+@dataclass(frozen=True)
+class _DocsMade:
+    result: BuildResult  # with no site yet
+    nav: list | None  # None when the data were invalid and no docs were written
+    data_time: int = 0
+
+
+def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
+               done: Callable[[str], None], timings: dict[str, float]) -> _DocsMade:
+    """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
+    say("Validating packages")
+    validated = validate_project(project)
+    done("validate")
+    if not validated.report.valid:
+        return _DocsMade(BuildResult(validated.report, None, timings), None)
+    agenda, packages = validated.agenda, validated.packages
+
+    say("Computing trends")
+    observations = observations_table(packages, agenda)
+    # What every indicator's results depend on besides its own rows: the agenda and the generator's code.
+    salt = agenda_salt(project.agenda_folder, generator_fingerprint())
+    # Without reuse nothing is kept, so the rows are not hashed.
+    keys = indicator_keys(observations, salt) if store.reuse else {}
+    reused = stored_results(store, keys)
+    # Only the indicators without stored results are computed and charted; the others are taken as stored.
+    changed = observations[~observations["indicator"].isin(list(reused))] if reused else observations
+    computed = compute_trends(changed, agenda)
+    trends = merged(computed, reused)
+    by_indicator = IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used)
+    done("compute")
+
+    say("Drawing charts")
+    charts, specs = _chart_specs(by_indicator, computed, agenda)
+    store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
+    for indicator_id, result in reused.items():
+        charts[indicator_id] = list(result.charts)
+        specs.update(result.specs)
+    done("charts")
+
+    say("Drawing chart images")
+    # Drawn by other processes while this one writes the downloads and pages, which need only the images' paths.
+    # Without the cache every image is drawn again, into the same folder: a build holds none of them in memory.
+    drawing = images.draw_images(specs, store, png={key for key in specs if not key.endswith("/sparkline")},
+                                 javascript=True)
+    sparklines = {key.split("/")[1] for key in specs if key.endswith("/sparkline")}
+    reused_count = len(reused)
+    del specs, reused  # the images' specs, the largest thing no later stage reads
+    done("images")
+    with drawing:
+        say("Reading the data releases")
+        updates = collect_updates(project.root, agenda, packages, cache=store.folder if store.reuse else None,
+                                  salt=salt)
+        done("history")
+
+        say("Writing downloads")
+        downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
+        done("downloads")
+
+        say("Writing pages")
+        content = SiteContent(
+            agenda=agenda,
+            packages=packages,
+            observations=observations,
+            trends=trends,
+            scoreboard=scoreboard(trends, [indicator.id for indicator in agenda.indicators]),
+            goal_scoreboards=scoreboards_by_goal(trends, agenda),
+            charts=charts,
+            sparklines=sparklines,
+            downloads=_download_list(downloads, observations),
+            narratives=read_narratives(project.site_src),
+            updates=updates,
+            report=validated.report,
+        )
+        pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
+        chart_specs = write_files(docs, ((f"indicators/{chart.indicator}/{chart.name}.vl.json",
+                                          chart.spec_json.encode("utf-8"))
+                                         for indicator_charts in charts.values() for chart in indicator_charts))
+        done("pages")
+
+        say("Waiting for the chart images")
+        pictures = drawing.wait()
+    write_docs(docs, project.site_src, {**{path: written.path for path, written in pages.items()},
+                                        **{path: written.path for path, written in chart_specs.items()},
+                                        **{f"data/{path}": written.path for path, written in downloads.items()},
+                                        **pictures.files()})
+    done("images")
+
+    nav = navigation(content, hand_written_pages(project.site_src))
+    result = BuildResult(validated.report, None, timings,
+                         {"site": 0, "indicators": reused_count, "charts": pictures.hits},
+                         {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
+                          "charts": pictures.misses}, pictures.workers_peak_mb)
+    return _DocsMade(result, nav, _data_time(packages, agenda))
+
+
+def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, str]]:
+    """The charts of each indicator `trends` has rows of, and the static spec of each image the build draws (the
+    charts that have one, and the sparklines) by its image key, as JSON (`charts.spec_text`)."""
+    charts = {}
+    specs = {}
+    for indicator_id in trends.dimensions_used:
+        indicator = agenda.indicators_by_id.get(indicator_id)
+        if indicator is None:
+            continue
+        rows = by_indicator.rows(indicator_id)
+        charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
+        for chart in charts[indicator.id]:
+            if chart.has_image:
+                specs[f"indicators/{indicator.id}/{chart.name}"] = charting.spec_text(chart.static_spec)
+        sparkline = charting.sparkline_spec(indicator, rows, agenda)
+        if sparkline is not None:
+            specs[f"indicators/{indicator.id}/sparkline"] = charting.spec_text(sparkline)
+    return charts, specs
+
+
+def _download_list(downloads: dict[str, WrittenFile], observations: pd.DataFrame) -> list[Download]:
+    """The downloads the data page lists; per-indicator files are linked from their own pages instead."""
+    titles = {
+        "observations.csv": ("Every observation of every partner, one row each", len(observations)),
+        "trends.csv": ("The computed trend of every series", None),
+        "trends.json": ("The computed trend of every series and every indicator, as JSON", None),
+        "datapackage.json": ("All of the above as one Frictionless data package", None),
+    }
+
+    def listed(path: str, title: str, rows: int | None = None) -> Download:
+        return Download(path, title, downloads[path].size, rows, downloads[path].sha256)
+
+    found = [listed(path, title, rows) for path, (title, rows) in titles.items()]
+    found += [listed(path, f"The common agenda's {path.split('/')[1][:-4]} table", downloads[path].lines - 1)
+              for path in downloads if path.startswith("agenda/")]
+    found += [listed(path, "A partner's package, exactly as submitted and validated")
+              for path in downloads if path.endswith(".zip")]
+    found += [listed(path, title) for path, title in OTHER_DOWNLOADS.items() if path in downloads]
+    counts = observations["indicator"].value_counts()
+    found += [listed(path, "One indicator's observations", int(counts.get(path[len("indicators/"):-4], 0)))
+              if path.endswith(".csv") else listed(path, "One indicator's observations, series trends and status")
+              for path in downloads if path.startswith("indicators/")]
+    return found
+
+
+def _data_time(packages, agenda) -> int:
+    """The newest `created` date among the packages: the site's date, so unchanged data give an unchanged site."""
+    stamps = []
+    for created in [package.created for package in packages]:
+        try:
+            stamps.append(datetime.fromisoformat(created.replace("Z", "+00:00")))
+        except ValueError:
+            continue
+    newest = max(stamps, default=datetime(2000, 1, 1, tzinfo=timezone.utc))
+    if newest.tzinfo is None:
+        newest = newest.replace(tzinfo=timezone.utc)
+    return int(newest.timestamp())
+
+
+# The keys and entries of the steps that keep results.
+
+def input_fingerprint(project: Project, site_dir: Path, docs_dir: Path) -> str:
+    """A hash of every input of a build into `site_dir` via `docs_dir`, and of the generator that builds it."""
+    digest = hashlib.sha256()
+    digest.update(f"{generator_fingerprint()}\0{site_dir}\0{docs_dir}\0".encode())
+    for folder in (project.datapackages, project.site_src):
+        if folder.is_dir():
+            _hash_files(digest, project.root, [path for path in folder.rglob("*") if path.is_file()])
+    if project.mkdocs_yml.is_file():
+        _hash_files(digest, project.root, [project.mkdocs_yml])
+    digest.update(f"history {history_fingerprint(project.root)}\0".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def generator_fingerprint() -> str:
+    """A hash of the generator's version and source, not only its version number: an edited generator must not
+    reuse what an older one made."""
+    digest = hashlib.sha256(f"generator {__version__}\0".encode())
+    sources = [path for path in GENERATOR.rglob("*") if path.suffix in {".py", ".j2", ".md", ".css", ".js"}]
+    _hash_files(digest, GENERATOR, sources)
+    return digest.hexdigest()
+
+
+def output_state(folders: list[Path]) -> str | None:
+    """A hash of the names, sizes and modification times of the files under `folders`; None if one is missing."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            return None
+        for directory, names, files in os.walk(folder):
+            names.sort()
+            for name in sorted(files):
+                stat = os.stat(os.path.join(directory, name))
+                digest.update(f"{directory}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def last_build(store: Store, inputs: str, outputs: list[Path]) -> Report | None:
+    """The validation report of the last build of these inputs when the folders it wrote are as it left them."""
+    stamp = store.load(BUILDS, inputs)
+    if not isinstance(stamp, dict) or stamp.get("outputs") != output_state(outputs):
+        return None
+    return stamp.get("report")
+
+
+def remember_build(store: Store, inputs: str, outputs: list[Path], report: Report) -> None:
+    store.save(BUILDS, inputs, {"outputs": output_state(outputs), "report": report})
+
+
+def _hash_files(digest, root: Path, paths: list[Path]) -> None:
+    for path in sorted(paths):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """What a build derives from one indicator's observations."""
+
+    series: tuple[SeriesTrend, ...]
+    trend: IndicatorTrend
+    dimensions_used: tuple[str, ...]
+    charts: tuple[Chart, ...]
+    specs: dict[str, str]  # image key → static spec as JSON, the sparkline's included
+
+
+def indicator_keys(observations: pd.DataFrame, salt: str) -> dict[str, str]:
+    """Indicator id → a hash of its rows (every column, in order) and of `salt` (the agenda's and generator's)."""
+    if observations.empty:
+        return {}
+    # One hash per row over every column, by pandas in one pass; then each indicator hashes its rows' hashes.
+    rows = pd.util.hash_pandas_object(observations, index=False).to_numpy()
+    keys = {}
+    for indicator_id, positions in observations.groupby("indicator", sort=False, observed=True).indices.items():
+        digest = hashlib.sha256(f"{salt}\0{indicator_id}\0".encode())
+        digest.update(rows[positions].tobytes())
+        keys[indicator_id] = digest.hexdigest()
+    return keys
+
+
+def agenda_salt(agenda_folder: Path, generator_fingerprint: str) -> str:
+    """What every indicator's results also depend on: the agenda's files and the generator's code."""
+    # pandas' version too: the rows' hashes are pandas'.
+    digest = hashlib.sha256(f"generator {generator_fingerprint}\0pandas {pd.__version__}\0".encode())
+    for path in sorted(agenda_folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(agenda_folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def stored_results(store: Store, keys: dict[str, str]) -> dict[str, IndicatorResult]:
+    """The stored results of the indicators whose key has them; an unreadable entry counts as missing."""
+    found = {}
+    for indicator_id, key in keys.items():
+        result = store.load(INDICATORS, key)
+        if isinstance(result, IndicatorResult):
+            found[indicator_id] = result
+    return found
+
+
+def store_results(store: Store, keys: dict[str, str], results: dict[str, IndicatorResult]) -> None:
+    for indicator_id, result in results.items():
+        store.save(INDICATORS, keys[indicator_id], result)
+
+
+def results_of(trends: Trends, charts: dict[str, list[Chart]], specs: dict[str, str],
+               indicator_ids) -> dict[str, IndicatorResult]:
+    """The results of a build's computed indicators, to store."""
+    specs_by_indicator: dict[str, dict[str, str]] = {}
+    for key, spec in specs.items():
+        specs_by_indicator.setdefault(key.split("/")[1], {})[key] = spec
+    return {indicator_id: IndicatorResult(
+        series=tuple(trends.series_of(indicator_id)),
+        trend=trends.indicators[indicator_id],
+        dimensions_used=trends.dimensions_used.get(indicator_id, ()),
+        charts=tuple(charts.get(indicator_id, ())),
+        specs=specs_by_indicator.get(indicator_id, {}),
+    ) for indicator_id in indicator_ids}
+
+
+def merged(computed: Trends, reused: dict[str, IndicatorResult]) -> Trends:
+    """One Trends of the indicators computed now and those reused, in the order computing them all would give."""
+    if not reused:
+        return computed
+    series = [*computed.series, *(trend for result in reused.values() for trend in result.series)]
+    with_rows = sorted({*computed.dimensions_used, *reused})
+    order = {indicator_id: position for position, indicator_id in enumerate(with_rows)}
+    series.sort(key=lambda trend: order[trend.indicator])  # stable: each indicator's own order is kept
+    used = {**computed.dimensions_used, **{key: result.dimensions_used for key, result in reused.items()}}
+    return Trends(
+        series=tuple(series),
+        indicators={**computed.indicators, **{key: result.trend for key, result in reused.items()}},
+        dimensions_used={indicator_id: used[indicator_id] for indicator_id in order},
+    )
