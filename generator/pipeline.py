@@ -199,7 +199,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
                                         **pictures.files()})
     done("images")
 
-    nav = navigation(content, hand_written_pages(project.site_src))
+    nav = navigation(agenda, packages, updates is not None, hand_written_pages(project.site_src))
     result = BuildResult(validated.report, None, timings,
                          {"site": 0, "indicators": reused_count, "charts": pictures.hits},
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,

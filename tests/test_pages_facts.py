@@ -88,3 +88,17 @@ def test_each_partner_is_counted_with_its_own_rows_only(agenda):
         "county-health": {"low-birthweight": 2, "infant-mortality": 1},
         "youthworks": {"low-birthweight": 1},
     }
+
+
+def test_a_goal_of_more_indicators_than_the_navigation_lists_is_one_entry_its_page_lists_them(agenda):
+    sizes = {goal.id: len(agenda.indicators_of(goal.id)) for goal in agenda.goals}
+    limit = sorted(sizes.values())[0]  # the smallest goal fits; a larger one does not
+    [goals] = [entry["Goals"] for entry in pages.navigation(agenda, (), False, [], most_listed=limit)
+               if "Goals" in entry]
+    for goal, entry in zip(agenda.goals, goals):
+        [(title, items)] = entry.items()
+        assert title == goal.title and items[0] == f"goals/{goal.id}/index.md"
+        listed = [next(iter(item.values())) for item in items[1:]]
+        assert listed == ([f"indicators/{indicator.id}/index.md" for indicator in agenda.indicators_of(goal.id)]
+                          if sizes[goal.id] <= limit else [])
+    assert any(size > limit for size in sizes.values()) and any(size <= limit for size in sizes.values())

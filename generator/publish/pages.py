@@ -116,26 +116,33 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
                                             method.STATUS_NAMES).decode("utf-8")
 
 
-def navigation(content: SiteContent, extra_pages: list[str]) -> list:
-    """The site's navigation: goals with their indicators, partners, data, method, then hand-written pages.
+# The theme draws the whole navigation of a page's goal into each page, so a goal's list costs its length on every
+# page: a goal of hundreds of indicators made the MkDocs build grow with the square of the site. A list that long is
+# not navigation anyway; the goal's page lists each of its indicators with its status.
+MOST_INDICATORS_LISTED = 60
+
+
+def navigation(agenda: Agenda, packages: tuple[PartnerPackage, ...], has_updates: bool, extra_pages: list[str],
+               most_listed: int = MOST_INDICATORS_LISTED) -> list:
+    """The site's navigation: goals with their indicators (those of a goal of at most `most_listed`), partners,
+    data, method, then hand-written pages.
 
     The theme prints navigation titles as HTML, so titles from the data are escaped here.
     """
-    agenda = content.agenda
-    goals = [
-        {escape(goal.title): [f"goals/{goal.id}/index.md",
-                              *({escape(indicator.title): f"indicators/{indicator.id}/index.md"}
-                                for indicator in agenda.indicators_of(goal.id))]}
-        for goal in agenda.goals
-    ]
-    partners = [{escape(package.title): f"partners/{package.slug}/index.md"} for package in content.packages]
+    goals = []
+    for goal in agenda.goals:
+        indicators = agenda.indicators_of(goal.id)
+        listed = ({escape(indicator.title): f"indicators/{indicator.id}/index.md"} for indicator in indicators) \
+            if len(indicators) <= most_listed else ()
+        goals.append({escape(goal.title): [f"goals/{goal.id}/index.md", *listed]})
+    partners = [{escape(package.title): f"partners/{package.slug}/index.md"} for package in packages]
     return [
         {"Home": "index.md"},
         {"Goals": goals},
         {"Partners": partners},
         {"Data": "data/index.md"},
         {"Methodology": "methodology/index.md"},
-        *([{"Updates": "updates/index.md"}] if content.updates is not None else []),
+        *([{"Updates": "updates/index.md"}] if has_updates else []),
         *extra_pages,
     ]
 
