@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 from generator.publish import charts, render_worker
 from generator.load.agenda import Geography, read_agenda
 from generator.cache import Store
-from generator.publish.images import render_images, render_svgs
+from generator.publish.images import render_images
 from generator.compute.periods import parse_period
 from generator.compute.trends import compute_trends
 
@@ -24,6 +25,13 @@ AREA = "cedar-river-county"
 @pytest.fixture(scope="module")
 def agenda(repo):
     return read_agenda(repo / "datapackages" / "common-agenda")
+
+
+def render_svgs(specs: dict[str, dict]) -> dict[str, str]:
+    """Static SVG for each spec, by the same key, drawn afresh (into a temporary store)."""
+    with tempfile.TemporaryDirectory(prefix="images-") as folder:
+        images = render_images({key: charts.spec_text(spec) for key, spec in specs.items()}, Store(Path(folder)))
+        return {key: path.read_text(encoding="utf-8") for key, path in images.svgs.items()}
 
 
 def with_places(agenda, count: int):

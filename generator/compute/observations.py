@@ -21,11 +21,6 @@ def key_fields(agenda: Agenda) -> list[str]:
     return ["indicator", "period", "geography", *agenda.dimension_ids]
 
 
-def series_fields(agenda: Agenda) -> list[str]:
-    """The fields that tell one series from another: every key field but the period."""
-    return ["indicator", "geography", *agenda.dimension_ids]
-
-
 def observations_table(packages: tuple[PartnerPackage, ...], agenda: Agenda) -> pd.DataFrame:
     """Every observation of every valid package: one row each, sorted, numbers as numbers.
 

@@ -32,13 +32,6 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE
 
 
-def build_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
-                    packages: tuple[PartnerPackage, ...]) -> dict[str, bytes]:
-    """Path under /data/ → content."""
-    return {path: data if isinstance(data, bytes) else b"".join(data)
-            for path, data in iter_downloads(observations, trends, agenda, packages)}
-
-
 def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
                    packages: tuple[PartnerPackage, ...]) -> Iterator[tuple[str, bytes | Iterator[bytes | memoryview]]]:
     """(path under /data/, content) of each file, one at a time, the largest as pieces to write one after another:
@@ -307,23 +300,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def formula_safe(text: str) -> str:
     """The text, prefixed with an apostrophe when a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The same rows, with every text cell that a spreadsheet would run as a formula prefixed with an apostrophe.
-
-    Only text columns change: numbers stay numbers. The data package's own files keep every value exact.
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        if pd.api.types.is_numeric_dtype(safe[column]):
-            continue
-        text = safe[column].astype("string")
-        risky = text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
-        if risky.any():
-            safe[column] = safe[column].astype(object)
-            safe.loc[risky, column] = "'" + text[risky]
-    return safe
 
 
 def _json(value) -> bytes:

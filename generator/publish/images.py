@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +21,7 @@ import vl_convert
 
 from generator import __version__
 from generator.cache import Store, key as cache_key
-from generator.publish.charts import VEGA_LITE_VERSION, spec_text
+from generator.publish.charts import VEGA_LITE_VERSION
 from generator.publish.render_worker import draw_chunk as _draw_chunk, use_bundled_fonts
 
 IMAGES, JAVASCRIPT = "images", "javascript"  # their kinds of entry in the store
@@ -130,14 +129,6 @@ def render_images(specs: dict[str, str], store: Store, png: set[str] | frozenset
                   workers: int | None = None) -> Images:
     """`draw_images`, waited for."""
     return draw_images(specs, store, png, workers).wait()
-
-
-def render_svgs(specs: dict[str, dict], workers: int | None = None) -> dict[str, str]:
-    """Static SVG for each spec, by the same key, drawn afresh (into a temporary cache)."""
-    with tempfile.TemporaryDirectory(prefix="images-") as folder:
-        images = render_images({key: spec_text(spec) for key, spec in specs.items()}, Store(Path(folder)),
-                               workers=workers)
-        return {key: path.read_text(encoding="utf-8") for key, path in images.svgs.items()}
 
 
 def spec_key(text: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -26,7 +25,7 @@ from generator.publish.site import VERBATIM_END, VERBATIM_START
 from generator.compute.trends import method
 from generator.compute.trends.progress import assess_progress
 from generator.compute.trends.scoreboard import Scoreboard
-from generator.compute.trends.series import IndicatorTrend, SeriesTrend, Trends
+from generator.compute.trends.series import Trends
 from generator.history.releases import MAX_RELEASES, Updates, atom_feed, release_summary
 
 GOOD = {method.TARGET_ACHIEVED, method.SUBSTANTIAL, method.MODERATE}
