@@ -188,7 +188,8 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
         "2099,,Percentage (%),,1\n"                    # 10 not begun yet
         "2021,,Percentage (%),,1,2\n"                  # 11 one cell too many
         '"2019/20",Male,Number,,"7"\n'                 # 12 another unit: another indicator
-        "1993 01,,Percentage (%),,4\n",                # 13 a month
+        "1993 01,,Percentage (%),,4\n"                # 13 a month: imported as 1993-01
+        "2025 11,,Percentage (%),,4\n",               # 14 a month that has not begun yet
         encoding="utf-8")
     (source / "meta" / "9-9-9.md").write_text(
         "---\ngraph_title: '<b>Test</b> &amp; <a href=\"https://example.org/x\">more</a>'\n"
@@ -198,12 +199,12 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
     result = import_open_sdg(source, tmp_path / "project", "test", area="Testland", today=TODAY)
 
     [file] = result.files
-    assert (file.rows_in_file, file.rows_imported, file.rows_reported) == (12, 5, 7)
+    assert (file.rows_in_file, file.rows_imported, file.rows_reported) == (13, 6, 7)
     assert [(row.line, row.rule) for row in file.reported] == [
         (4, "duplicate-observation"), (6, "unreadable-period"), (7, "value-not-a-number"), (8, "blank-value"),
-        (10, "future-period"), (11, "wrong-cell-count"), (13, "unreadable-period")]
+        (10, "future-period"), (11, "wrong-cell-count"), (14, "future-period")]
     assert "line 3" in file.reported[0].reason
-    assert "month" in file.reported[-1].reason
+    assert "2025-11 has not begun" in file.reported[-1].reason
     assert validate_project(Project(tmp_path / "project")).report.errors == []
 
     folder = tmp_path / "project" / "datapackages"
@@ -218,7 +219,8 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
     observations = table(folder / "test" / "observations.csv")
     assert [(row["period"], row["status"], row["note"]) for row in observations if row["status"]] == [
         ("2017", "provisional", ""), ("2020", "suppressed", "Missing value")]
-    assert [row["geography"] for row in observations] == ["testland"] * 5
+    assert [row["geography"] for row in observations] == ["testland"] * 6
+    assert "1993-01" in [row["period"] for row in observations]
 
 
 def test_importing_again_replaces_the_agenda_and_names_other_packages(tmp_path, repo):
@@ -290,13 +292,16 @@ def test_a_folder_that_is_not_open_sdg_or_a_bad_slug_is_refused(tmp_path):
     ("2001/2002", "2001-2002"), ("2018 to 2020", "2018-2020"), ("2015/16 to 2017/18", "2015-2018"),
     ("2002/03-2007/08", "2002-2008"), ("2000 Q1", "2000-Q1"), ("2019/20 [Note 5]", "2019-20"),
     ("2001-2005 (baseline)", "2001-2005"), ("17 May to 11 June 2023", "2023"), ("1999/00", "1999-00"),
+    # Months: Open SDG writes them "1993 01"; the twelve that would read as a school year get SDMX's M.
+    ("1993 01", "1993-01"), ("2023 12", "2023-12"), ("Jan 1993", "1993-01"), ("September 2020", "2020-09"),
+    ("2000 01", "2000-M01"), ("2011 12", "2011-M12"), ("2000/01", "2000-01"),
 ])
 def test_open_sdg_years_become_periods(year, period):
     assert period_from_year(year)[0] == period
 
 
 @pytest.mark.parametrize("year, rule", [
-    ("1993 01", "unreadable-period"), ("1974a", "unreadable-period"), ("", "unreadable-period"),
+    ("1993 13", "unreadable-period"), ("1974a", "unreadable-period"), ("", "unreadable-period"),
     ("2015-2030", "unreadable-period"), ("There is no data for this indicator yet", "no-data-placeholder"),
 ])
 def test_years_that_are_not_periods_say_why(year, rule):

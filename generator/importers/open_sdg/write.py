@@ -11,7 +11,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from generator.compute.periods import PERIOD_PATTERN
+from generator.compute.periods import PERIOD_FORMS, PERIOD_PATTERN
 from generator.importers.open_sdg.agenda import ImportedAgenda
 from generator.importers.open_sdg.data_files import map_unique
 from generator.importers.open_sdg.licence import attribution_statement
@@ -103,8 +103,8 @@ def _observation_schema(dimensions: list[dict]) -> dict:
         "fields": [
             text("indicator", "Indicator", "The shared indicator's id, as in the common agenda's indicators.csv.",
                  required=True),
-            text("period", "Period", "A year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
-                 required=True, pattern=PERIOD_PATTERN),
+            text("period", "Period", PERIOD_FORMS[0].upper() + PERIOD_FORMS[1:] + ".", required=True,
+                 pattern=PERIOD_PATTERN),
             text("geography", "Geography", "The geography's id, as in the common agenda's geographies.csv.",
                  required=True),
             *(text(row["id"], row["label"], f"Blank for all groups of {row['label']} together.")
