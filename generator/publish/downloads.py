@@ -245,7 +245,7 @@ TREND_FIELD_DESCRIPTIONS = {
     "has_target": "True when the indicator has a target.",
     "growth_observed": "Compound annual growth from base to latest.",
     "growth_required": "Compound annual growth from base that reaches the target in time.",
-    "progress_value": "The progress value P compared with the thresholds.",
+    "progress_value": "The progress value P compared with the thresholds (given too when the target is met).",
     "score": "The score from -5 to 5.",
     "limit_adjustment": "The natural-limit factor C, when a limit applies.",
     "reason": "Why there is no status, in words.",
