@@ -2,6 +2,7 @@
 
     validate(project)            -> Validated (agenda, packages, report)
     build(project, site_dir)     -> BuildResult (report, and the paths written when valid)
+    init(project, initiative)    -> Started (what was removed and written): the example becomes one's own
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from generator.load.project import Project
 from generator.publish.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
 from generator.compute.trends import compute_trends, scoreboard, scoreboards_by_goal
 from generator.history.releases import collect_updates
+from generator.tools.initiative import Initiative, Started, start_initiative
 from generator.validate import Validated, validate_project
 from generator.problems import Report
 
-__all__ = ["Project", "validate", "build", "BuildResult"]
+__all__ = ["Project", "validate", "build", "BuildResult", "Initiative", "init"]
 
 Progress = Callable[[str], None]
 
@@ -50,6 +52,15 @@ class BuildResult:
 
 def validate(project: Project, paths: list[Path] | None = None) -> Validated:
     return validate_project(project, paths)
+
+
+def init(project: Project, initiative: Initiative, *, force: bool = False) -> Started:
+    """Turn a clone of the fictional example into `initiative`'s own: the example removed, an empty agenda written.
+
+    Raises `InitError` for answers that will not do, and `RefusedError` for an agenda that is not the example
+    (unless `force`).
+    """
+    return start_initiative(project, initiative, force=force)
 
 
 

@@ -25,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     project = Project(Path(arguments.project).resolve())
-    # import writes an agenda and the benchmarks write their own projects: the others need one to exist.
-    if arguments.run not in (_import, _bench_build, _bench_validation) and not project.agenda_folder.is_dir():
+    # init and import write an agenda and the benchmarks write their own projects: the others need one to exist.
+    if arguments.run not in (_init, _import, _bench_build, _bench_validation) and not project.agenda_folder.is_dir():
         print(f"indicators: no common agenda at {project.agenda_folder}; run this in the project's folder "
               "or pass --project DIR.", file=sys.stderr)
         return EXIT_USAGE
@@ -42,6 +42,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", default=".", metavar="DIR",
                         help="the project folder (holding datapackages/ and mkdocs.yml); default: here")
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = verbs.add_parser(
+        "init", help="start an initiative of your own from a fresh clone",
+        description="Remove the fictional example (its agenda, partner packages and narratives) and write an empty "
+                    "common agenda for your initiative, which validates and builds into a site that says it has no "
+                    "shared indicators yet. Each value missing from the flags is asked for when run in a terminal; "
+                    "otherwise its absence is a usage error (exit 2). An agenda that is not the example is left "
+                    "alone (exit 1) unless --force.")
+    init.add_argument("--name", help="the initiative's name, as the site's title")
+    init.add_argument("--area", help="the area it works in, by name (such as \"Lakeside County\")")
+    init.add_argument("--backbone", metavar="ORG", help="the backbone organisation")
+    init.add_argument("--contact", metavar="EMAIL", help="a contact email for the data")
+    init.add_argument("--licence", "--license", dest="licence", metavar="SPDX-ID",
+                      help="the data's licence, as an SPDX id such as CC-BY-4.0")
+    init.add_argument("--force", action="store_true", help="replace an agenda that is not the fictional example")
+    init.set_defaults(run=_init)
 
     validate = verbs.add_parser("validate", help="check the agenda and partner packages",
                                 description="Check the common agenda and partner packages. Exit 0 when valid, "
@@ -113,6 +129,51 @@ def _parser() -> argparse.ArgumentParser:
     scaffold.add_argument("--title", help="the organisation's full name")
     scaffold.set_defaults(run=_new_partner)
     return parser
+
+
+def _init(project: Project, arguments) -> int:
+    from generator.tools.initiative import Initiative, InitError, RefusedError
+
+    answers = {key: getattr(arguments, key) for key in Initiative.QUESTIONS}
+    missing = [key for key, value in answers.items() if value is None]
+    if missing and not sys.stdin.isatty():
+        flags = ", ".join(Initiative.QUESTIONS[key][0] for key in missing)
+        print(f"indicators init: missing {flags}. Give every value as a flag (as in `indicators init --name NAME "
+              "--area AREA --backbone ORG --contact EMAIL --licence SPDX-ID`), or run it in a terminal to be asked.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    for key in missing:
+        try:
+            answers[key] = input(f"{Initiative.QUESTIONS[key][1]}: ")
+        except EOFError:
+            print(f"\nindicators init: no answer for {Initiative.QUESTIONS[key][0]}.", file=sys.stderr)
+            return EXIT_USAGE
+    initiative = Initiative(**answers)
+    problems = initiative.problems()
+    if problems:
+        print("indicators init: " + "\n  ".join(problems), file=sys.stderr)
+        return EXIT_USAGE
+    from generator import api
+
+    try:
+        started = api.init(project, initiative, force=arguments.force)
+    except RefusedError as error:
+        print(f"indicators init: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except InitError as error:
+        print(f"indicators init: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in started.removed:
+        print(f"Removed {path}")
+    for path in started.rewritten:
+        print(f"Rewrote {path}")
+    print(f"Wrote {started.agenda.relative_to(project.root).as_posix()}/: {initiative.name.strip()}, with no goals or "
+          "shared indicators yet.")
+    for note in started.notes:
+        print(note)
+    print("Next: add goals with `indicators add-goal`, shared indicators with `indicators add-indicator`, and each "
+          "partner's package with `indicators new-partner SLUG`; then `indicators build`.")
+    return EXIT_OK
 
 
 def _validate(project: Project, arguments) -> int:
