@@ -238,11 +238,14 @@ def _build(project: Project, arguments) -> int:
 
 
 def _import(project: Project, arguments) -> int:
-    from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text, reported_rows_csv
+    from generator.importers import OpenSdgClash, OpenSdgError, import_open_sdg, reconciliation_text, reported_rows_csv
     from generator.validate import render, validate_project
 
     try:
         result = import_open_sdg(arguments.source, project.root, arguments.partner, area=arguments.area)
+    except OpenSdgClash as error:
+        print(f"indicators import open-sdg: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except OpenSdgError as error:
         print(f"indicators import open-sdg: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -158,14 +158,15 @@ def start_initiative(project: Project, initiative: Initiative, *, force: bool = 
     today = today or date.today()
     started = Started(project.agenda_folder)
     if example is not None:
-        _remove_example(project, example, started)
+        remove_example(project, started)
     elif agenda_in_place(project):
         kept = [folder.name for folder in partner_folders(project.datapackages)]
         if kept:
             started.notes.append("These partner packages were kept, and will not validate against the new agenda "
                                  "until they follow it: " + ", ".join(kept) + ".")
     write_empty_agenda(project.agenda_folder, initiative, today)
-    _rewrite_site_settings(project, initiative, example, started)
+    name_the_site(project, initiative.name.strip(), example, started, area=initiative.area.strip(),
+                  backbone=initiative.backbone.strip(), contact=initiative.contact.strip())
     return started
 
 
@@ -221,10 +222,13 @@ def write_empty_agenda(folder: Path, initiative: Initiative, today: date) -> Non
         staging.rename(folder)
 
 
-def _remove_example(project: Project, example: dict, started: Started) -> None:
-    """The example's agenda (rewritten next), its partner packages and the narratives written for it."""
+def remove_example(project: Project, started: Started, keep: tuple[str, ...] = ()) -> None:
+    """The example's partner packages and the narratives written for it (its agenda is replaced by the caller);
+    the partners in `keep` are left alone, without a note."""
     root = project.root
     for folder in partner_folders(project.datapackages):
+        if folder.name in keep:
+            continue
         if _fictional_partner(folder):
             shutil.rmtree(folder)
             started.removed.append(f"{folder.relative_to(root).as_posix()}/")
@@ -242,6 +246,25 @@ def _remove_example(project: Project, example: dict, started: Started) -> None:
                 folder.rmdir()
 
 
+def _about_page(name: str, area: str, backbone: str, contact: str) -> str:
+    where = f", a collective-impact initiative in {area}" if area else ""
+    kept_by = f"; {backbone}, the backbone organisation, keeps it" if backbone else ""
+    ask = f"Questions about the data: [{contact}](mailto:{contact}).\n\n" if contact else ""
+    return (
+        "# About this site\n\n"
+        f"This site is the **shared measurement system** of {name}{where}. Its partners work towards one common "
+        f"agenda{kept_by}.\n\n"
+        "## How it works\n\n"
+        "- The partners agree a **common agenda**: a vision, goals and a short list of **shared indicators**, kept "
+        "by the\n  backbone organisation in `datapackages/common-agenda/`.\n"
+        "- Each partner publishes its data as a **Frictionless data package** in `datapackages/<partner>/`, by "
+        "pull request.\n"
+        "- Every pull request is validated: a partner sees exactly which file, line and column to fix.\n"
+        "- On every merge the site is rebuilt: trends are computed, charts drawn, and every number published as "
+        "open data.\n\n"
+        f"{ask}See [how trends are computed](methodology/index.md) and [the data](data/index.md).\n")
+
+
 def _fictional_partner(folder: Path) -> bool:
     try:
         descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
@@ -251,10 +274,10 @@ def _fictional_partner(folder: Path) -> bool:
     return isinstance(partner, dict) and partner.get("fictional") is True
 
 
-def _rewrite_site_settings(project: Project, initiative: Initiative, example: dict | None, started: Started) -> None:
-    """The site's name in mkdocs.yml, the about page and CODEOWNERS, where they name the example."""
+def name_the_site(project: Project, name: str, example: dict | None, started: Started, *, area: str = "",
+                  backbone: str = "", contact: str = "") -> None:
+    """The site's name in mkdocs.yml; and, where they name the example, the about page and CODEOWNERS."""
     root = project.root
-    name = initiative.name.strip()
     if project.mkdocs_yml.is_file():
         text = project.mkdocs_yml.read_text(encoding="utf-8")
         changed = re.sub(r"(?m)^site_name:.*$", f"site_name: {json.dumps(name, ensure_ascii=False)}", text)
@@ -269,22 +292,7 @@ def _rewrite_site_settings(project: Project, initiative: Initiative, example: di
     old_name = str(example.get("name") or "")
     about = project.site_src / "about.md"
     if about.is_file() and old_name and old_name in about.read_text(encoding="utf-8"):
-        about.write_text(
-            "# About this site\n\n"
-            f"This site is the **shared measurement system** of {name}, a collective-impact initiative in "
-            f"{initiative.area.strip()}. Its partners work towards one common agenda; {initiative.backbone.strip()}, "
-            "the backbone organisation, keeps it.\n\n"
-            "## How it works\n\n"
-            "- The partners agree a **common agenda**: a vision, goals and a short list of **shared indicators**, "
-            "kept by the\n  backbone organisation in `datapackages/common-agenda/`.\n"
-            "- Each partner publishes its data as a **Frictionless data package** in `datapackages/<partner>/`, by "
-            "pull request.\n"
-            "- Every pull request is validated: a partner sees exactly which file, line and column to fix.\n"
-            "- On every merge the site is rebuilt: trends are computed, charts drawn, and every number published as "
-            "open data.\n\n"
-            f"Questions about the data: [{initiative.contact.strip()}](mailto:{initiative.contact.strip()}).\n\n"
-            "See [how trends are computed](methodology/index.md) and [the data](data/index.md).\n",
-            encoding="utf-8")
+        about.write_text(_about_page(name, area, backbone, contact), encoding="utf-8")
         started.rewritten.append(about.relative_to(root).as_posix())
     owners = root / ".github" / "CODEOWNERS"
     removed = {entry.rstrip("/") for entry in started.removed if entry.endswith("/")}

@@ -17,21 +17,35 @@ from generator.importers.open_sdg.licence import attribution_statement
 from generator.importers.open_sdg.mapping import OBSERVATION_FIELDS_AFTER, OBSERVATION_FIELDS_BEFORE, MappedFile
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
 from generator.load.agenda_schema import agenda_resources, observation_schema
+from generator.tools.agenda import AgendaTables, Merged, dimension_order, merge_agendas
 
 def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: list[MappedFile], licence: dict,
-                   area_name: str, partner_title: str, source: Path, today: date) -> None:
-    """Both folders written in full beside the old ones, then swapped in: a failure leaves the old ones."""
+                   area_name: str, partner_title: str, source: Path, today: date,
+                   merge_into: AgendaTables | None = None) -> Merged | None:
+    """Both folders written in full beside the old ones, then swapped in: a failure leaves the old ones.
+
+    With `merge_into` (the agenda in place, when it is a real one), the imported agenda is merged into it
+    (`tools.agenda.merge_agendas`: an `AgendaClash` writes nothing) rather than written over it.
+    """
     datapackages = target / "datapackages"
     datapackages.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".import-", dir=datapackages))
+    merged = None
     try:
         agenda_folder, partner_folder = staging / AGENDA_FOLDER, staging / partner
         agenda_folder.mkdir()
         partner_folder.mkdir()
         created = f"{today.isoformat()}T00:00:00Z"
         _write_agenda(agenda_folder, agenda, partner, licence, area_name, created)
+        order = agenda.dimension_order
+        if merge_into is not None:
+            merged = merge_agendas(merge_into, AgendaTables.read(agenda_folder), partner,
+                                   f"datapackages/{AGENDA_FOLDER}", f"the import of {source.name}")
+            shutil.rmtree(agenda_folder)
+            merged.tables.write(agenda_folder)
+            order = dimension_order(merged.tables)
         shutil.copyfile(agenda_folder / OBSERVATION_SCHEMA_FILE, partner_folder / OBSERVATION_SCHEMA_FILE)
-        rows = _write_observations(partner_folder / "observations.csv", mapped, agenda.dimension_order)
+        rows = _write_observations(partner_folder / "observations.csv", mapped, order)
         _write_partner(partner_folder, partner, partner_title, licence, source, created, rows, agenda)
         for folder in (agenda_folder, partner_folder):
             final = datapackages / folder.name
@@ -41,6 +55,7 @@ def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: l
             folder.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return merged
 
 
 def _write_agenda(folder: Path, agenda: ImportedAgenda, partner: str, licence: dict, area_name: str,
