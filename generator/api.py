@@ -3,6 +3,8 @@
     validate(project)            -> Validated (agenda, packages, report)
     build(project, site_dir)     -> BuildResult (report, and the paths written when valid)
     init(project, initiative)    -> Started (what was removed and written): the example becomes one's own
+    add_goal(project, id, title) -> the row written to goals.csv
+    add_indicator(project, spec) -> the row written to indicators.csv (spec: IndicatorSpec)
 """
 
 from __future__ import annotations
@@ -25,11 +27,14 @@ from generator.load.project import Project
 from generator.publish.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
 from generator.compute.trends import compute_trends, scoreboard, scoreboards_by_goal
 from generator.history.releases import collect_updates
+from generator.tools import agenda as agenda_tools
+from generator.tools.agenda import IndicatorSpec
 from generator.tools.initiative import Initiative, Started, start_initiative
 from generator.validate import Validated, validate_project
 from generator.problems import Report
 
-__all__ = ["Project", "validate", "build", "BuildResult", "Initiative", "init"]
+__all__ = ["Project", "validate", "build", "BuildResult", "Initiative", "init", "IndicatorSpec", "add_goal",
+           "add_indicator"]
 
 Progress = Callable[[str], None]
 
@@ -61,6 +66,16 @@ def init(project: Project, initiative: Initiative, *, force: bool = False) -> St
     (unless `force`).
     """
     return start_initiative(project, initiative, force=force)
+
+
+def add_goal(project: Project, goal_id: str, title: str, summary: str = "") -> dict:
+    """A goal at the end of the agenda's goals.csv, checked before it is written (`tools.agenda.add_goal`)."""
+    return agenda_tools.add_goal(project, goal_id, title, summary)
+
+
+def add_indicator(project: Project, spec: IndicatorSpec) -> dict:
+    """A shared indicator at the end of indicators.csv, from plain values (`tools.agenda.add_indicator`)."""
+    return agenda_tools.add_indicator(project, spec)
 
 
 

@@ -168,7 +168,7 @@ def add_goal(project: Project, goal_id: str, title: str, summary: str = "") -> d
     if not title.strip():
         problems.append("--title is empty: give the goal's title, as readers will see it.")
     if problems:
-        raise AgendaError(" ".join(problems))
+        raise AgendaError("\n".join(problems))
     row = {"id": goal_id, "title": _one_line(title), "summary": _one_line(summary)}
     replace_checked(project, lambda folder: _append_row(folder, tables, "goals", row))
     return row
@@ -205,7 +205,7 @@ def add_indicator(project: Project, spec: IndicatorSpec) -> dict:
     tables = _agenda(project)
     problems = _indicator_problems(spec, tables)
     if problems:
-        raise AgendaError(" ".join(problems))
+        raise AgendaError("\n".join(problems))
     row = {
         "id": spec.id, "goal": spec.goal, "title": _one_line(spec.title), "definition": _one_line(spec.definition),
         "unit": spec.unit, "direction": spec.direction, "decimals": str(spec.decimals),
