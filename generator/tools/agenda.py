@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.compute.periods import PERIOD_FORMS, PeriodError, parse_period
+from generator.load.activities import ACTIVITY_SCHEMA_FILE, activity_schema
 from generator.load.agenda import AGENDA_FOLDER, CORE_FIELDS, MEASURE_FIELDS, NO_PROGRESS, OBSERVATION_SCHEMA_FILE
 from generator.load.packages import SLUG, partner_folders
 from generator.load.project import Project
@@ -83,9 +84,16 @@ class AgendaTables:
                                                  encoding="utf-8")
         (folder / OBSERVATION_SCHEMA_FILE).write_text(
             json.dumps(self.observation_schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_activity_schema(folder)
         for table in TABLES:
             (folder / self.path_of(table)).write_text(csv_text(self.fields[table], self.rows[table]),
                                                       encoding="utf-8")
+
+
+def write_activity_schema(folder: Path) -> None:
+    """The agreed activity schema, for partners to copy beside their activities.csv (load/activities.py)."""
+    (folder / ACTIVITY_SCHEMA_FILE).write_text(json.dumps(activity_schema(), indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
 
 
 def csv_text(fields: list[str], rows: list[dict]) -> str:

@@ -21,6 +21,7 @@ from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
 from generator.load.agenda_schema import agenda_resources, observation_schema
 from generator.load.packages import partner_folders
 from generator.load.project import Project
+from generator.tools.agenda import write_activity_schema
 
 # Open licences by SPDX id (the Open Government Licence has none: OGL-UK-3.0 is SPDX's), as packages state them.
 OPEN_LICENCES = {
@@ -206,6 +207,7 @@ def write_empty_agenda(folder: Path, initiative: Initiative, today: date) -> Non
                                               encoding="utf-8")
     (staging / OBSERVATION_SCHEMA_FILE).write_text(
         json.dumps(observation_schema([]), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_activity_schema(staging)
     for resource in agenda_resources():
         names = [described["name"] for described in resource["schema"]["fields"]]
         with (staging / resource["path"]).open("w", encoding="utf-8", newline="") as file:

@@ -17,7 +17,7 @@ from generator.importers.open_sdg.licence import attribution_statement
 from generator.importers.open_sdg.mapping import OBSERVATION_FIELDS_AFTER, OBSERVATION_FIELDS_BEFORE, MappedFile
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
 from generator.load.agenda_schema import agenda_resources, observation_schema
-from generator.tools.agenda import AgendaTables, Merged, dimension_order, merge_agendas
+from generator.tools.agenda import AgendaTables, Merged, dimension_order, merge_agendas, write_activity_schema
 
 def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: list[MappedFile], licence: dict,
                    area_name: str, partner_title: str, source: Path, today: date,
@@ -85,6 +85,7 @@ def _write_agenda(folder: Path, agenda: ImportedAgenda, partner: str, licence: d
     schema = observation_schema(agenda.dimensions)
     (folder / OBSERVATION_SCHEMA_FILE).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
                                                   encoding="utf-8")
+    write_activity_schema(folder)
     indicator_rows = [{
         "id": item.id, "goal": item.goal, "title": item.title, "definition": item.definition, "unit": item.unit,
         "direction": item.direction, "decimals": item.decimals, "baseline_period": item.baseline_period,
