@@ -198,7 +198,8 @@ def _environment(content: SiteContent) -> Environment:
 
     def aims(activity: Activity) -> list[tuple[str, str, str]]:
         """What an activity aims to move, as (folder, id, title): its indicators, then the goals they leave out."""
-        implied = {agenda.indicators_by_id[item].goal for item in activity.indicators if item in agenda.indicators_by_id}
+        known = agenda.indicators_by_id
+        implied = {known[item].goal for item in activity.indicators if item in known}
         return ([("indicators", item, indicator(item).title) for item in activity.indicators
                  if item in agenda.indicators_by_id]
                 + [("goals", goal, goal_titles[goal]) for goal in activity.goals

@@ -55,7 +55,8 @@ from generator.load.project import Project
 from generator.tools.agenda import AgendaClash, AgendaTables, add_blank_columns
 from generator.tools.initiative import Started, example_agenda, name_the_site, remove_example
 
-__all__ = ["ImportResult", "MetadataNote", "OpenSdgClash", "OpenSdgError", "ReportedRow", "SourceFile", "import_open_sdg",
+__all__ = ["ImportResult", "MetadataNote", "OpenSdgClash", "OpenSdgError", "ReportedRow", "SourceFile",
+           "import_open_sdg",
            "period_from_year", "plain_text", "reconciliation_text", "reported_rows_csv",
            "status_from_observation_status"]
 
