@@ -25,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     project = Project(Path(arguments.project).resolve())
-    # import writes an agenda and the benchmarks write their own projects: the others need one to exist.
-    if arguments.run not in (_import, _bench_build, _bench_validation) and not project.agenda_folder.is_dir():
+    # init and import write an agenda and the benchmarks write their own projects: the others need one to exist.
+    if arguments.run not in (_init, _import, _bench_build, _bench_validation) and not project.agenda_folder.is_dir():
         print(f"indicators: no common agenda at {project.agenda_folder}; run this in the project's folder "
               "or pass --project DIR.", file=sys.stderr)
         return EXIT_USAGE
@@ -42,6 +42,65 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", default=".", metavar="DIR",
                         help="the project folder (holding datapackages/ and mkdocs.yml); default: here")
     verbs = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = verbs.add_parser(
+        "init", help="start an initiative of your own from a fresh clone",
+        description="Remove the fictional example (its agenda, partner packages and narratives) and write an empty "
+                    "common agenda for your initiative, which validates and builds into a site that says it has no "
+                    "shared indicators yet. Each value missing from the flags is asked for when run in a terminal; "
+                    "otherwise its absence is a usage error (exit 2). An agenda that is not the example is left "
+                    "alone (exit 1) unless --force.")
+    init.add_argument("--name", help="the initiative's name, as the site's title")
+    init.add_argument("--area", help="the area it works in, by name (such as \"Lakeside County\")")
+    init.add_argument("--backbone", metavar="ORG", help="the backbone organisation")
+    init.add_argument("--contact", metavar="EMAIL", help="a contact email for the data")
+    init.add_argument("--licence", "--license", dest="licence", metavar="SPDX-ID",
+                      help="the data's licence, as an SPDX id such as CC-BY-4.0")
+    init.add_argument("--force", action="store_true", help="replace an agenda that is not the fictional example")
+    init.set_defaults(run=_init)
+
+    add_goal = verbs.add_parser("add-goal", help="add a goal to the common agenda",
+                                description="Add a goal at the end of the common agenda's goals.csv. The agenda is "
+                                            "validated before it is written: exit 1, and nothing written, if it "
+                                            "would not be valid.")
+    add_goal.add_argument("id", metavar="ID", help="the goal's id: lower-case letters, digits and hyphens")
+    add_goal.add_argument("--title", required=True, help="the goal, as readers see it")
+    add_goal.add_argument("--summary", default="", help="a sentence or two on what the goal means")
+    add_goal.set_defaults(run=_add_goal)
+
+    add_indicator = verbs.add_parser(
+        "add-indicator", help="add a shared indicator to the common agenda",
+        description="Add a shared indicator at the end of the common agenda's indicators.csv, from plain values. "
+                    "Every value is checked, then the agenda is validated before it is written: exit 1, and "
+                    "nothing written, if it would not be valid.")
+    add_indicator.add_argument("id", metavar="ID", help="the indicator's id: lower-case letters, digits and hyphens")
+    add_indicator.add_argument("--goal", required=True, help="the id of the goal it measures")
+    add_indicator.add_argument("--title", required=True, help="its title, as readers see it")
+    add_indicator.add_argument("--definition", required=True,
+                               help="what is measured and why, in a sentence or two")
+    add_indicator.add_argument("--unit", required=True, help="a unit id of units.csv, such as percent or count")
+    add_indicator.add_argument("--direction", required=True, choices=("increase", "decrease"),
+                               help="which way is better")
+    add_indicator.add_argument("--steward", required=True, metavar="PARTNER",
+                               help="the slug of the partner that publishes it")
+    add_indicator.add_argument("--decimals", type=int, default=1, help="decimals its values are shown with (0-6; "
+                                                                       "default 1)")
+    add_indicator.add_argument("--baseline", default="", metavar="PERIOD", help="the base period, such as 2015")
+    add_indicator.add_argument("--target", type=float, metavar="VALUE", help="the target value")
+    add_indicator.add_argument("--target-period", default="", metavar="PERIOD",
+                               help="the period the target is due, such as 2030")
+    add_indicator.add_argument("--dimensions", action="append", default=[], metavar="IDS",
+                               help="the dimensions it may be broken down by: ids separated by commas or spaces "
+                                    "(or the flag repeated)")
+    add_indicator.add_argument("--source", default="", help="where the data come from")
+    add_indicator.add_argument("--progress-series", action="append", default=[], metavar="SERIES",
+                               help="which series count towards its status: total (the default) and/or dimension "
+                                    "ids, or none for no status")
+    add_indicator.add_argument("--limit", type=float, help="a natural limit it cannot pass (such as 100 for a "
+                                                           "percent); used without a target")
+    add_indicator.add_argument("--next-update", default="", metavar="TEXT",
+                               help="when the next data are expected, in words")
+    add_indicator.set_defaults(run=_add_indicator)
 
     validate = verbs.add_parser("validate", help="check the agenda and partner packages",
                                 description="Check the common agenda and partner packages. Exit 0 when valid, "
@@ -115,6 +174,103 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _init(project: Project, arguments) -> int:
+    from generator.tools.initiative import Initiative, InitError, RefusedError
+
+    answers = {key: getattr(arguments, key) for key in Initiative.QUESTIONS}
+    missing = [key for key, value in answers.items() if value is None]
+    if missing and not sys.stdin.isatty():
+        flags = ", ".join(Initiative.QUESTIONS[key][0] for key in missing)
+        print(f"indicators init: missing {flags}. Give every value as a flag (as in `indicators init --name NAME "
+              "--area AREA --backbone ORG --contact EMAIL --licence SPDX-ID`), or run it in a terminal to be asked.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    for key in missing:
+        try:
+            answers[key] = input(f"{Initiative.QUESTIONS[key][1]}: ")
+        except EOFError:
+            print(f"\nindicators init: no answer for {Initiative.QUESTIONS[key][0]}.", file=sys.stderr)
+            return EXIT_USAGE
+    initiative = Initiative(**answers)
+    problems = initiative.problems()
+    if problems:
+        print("indicators init: " + "\n  ".join(problems), file=sys.stderr)
+        return EXIT_USAGE
+    from generator import api
+
+    try:
+        started = api.init(project, initiative, force=arguments.force)
+    except RefusedError as error:
+        print(f"indicators init: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except InitError as error:
+        print(f"indicators init: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in started.removed:
+        print(f"Removed {path}")
+    for path in started.rewritten:
+        print(f"Rewrote {path}")
+    print(f"Wrote {started.agenda.relative_to(project.root).as_posix()}/: {initiative.name.strip()}, with no goals or "
+          "shared indicators yet.")
+    for note in started.notes:
+        print(note)
+    print("Next: add goals with `indicators add-goal`, shared indicators with `indicators add-indicator`, and each "
+          "partner's package with `indicators new-partner SLUG`; then `indicators build`.")
+    return EXIT_OK
+
+
+def _add_goal(project: Project, arguments) -> int:
+    from generator import api
+    from generator.tools.agenda import AgendaError
+
+    try:
+        row = api.add_goal(project, arguments.id, arguments.title, arguments.summary)
+    except AgendaError as error:
+        return _agenda_refused("add-goal", error)
+    print(f'Added the goal "{row["id"]}" ({row["title"]}) to datapackages/common-agenda/goals.csv. Next: its '
+          f"shared indicators, with `indicators add-indicator ID --goal {row['id']} …`.")
+    return EXIT_OK
+
+
+def _add_indicator(project: Project, arguments) -> int:
+    import re
+
+    from generator import api
+    from generator.tools.agenda import AgendaError, IndicatorSpec, known_partners
+
+    def listed(values: list[str]) -> list[str]:
+        return [item for value in values for item in re.split(r"[\s,]+", value) if item]
+
+    spec = IndicatorSpec(
+        id=arguments.id, goal=arguments.goal, title=arguments.title, definition=arguments.definition,
+        unit=arguments.unit, direction=arguments.direction, steward=arguments.steward, decimals=arguments.decimals,
+        baseline_period=arguments.baseline, target_value=arguments.target, target_period=arguments.target_period,
+        dimensions=listed(arguments.dimensions), source=arguments.source,
+        progress_series=listed(arguments.progress_series), limit=arguments.limit,
+        next_update=arguments.next_update)
+    try:
+        row = api.add_indicator(project, spec)
+    except AgendaError as error:
+        return _agenda_refused("add-indicator", error)
+    print(f'Added the shared indicator "{row["id"]}" ({row["title"]}) to datapackages/common-agenda/indicators.csv.')
+    if spec.steward not in known_partners(project):
+        print(f'Its steward "{spec.steward}" has no package yet: create it with `indicators new-partner '
+              f'{spec.steward}`.')
+    return EXIT_OK
+
+
+def _agenda_refused(verb: str, error) -> int:
+    from generator.tools.agenda import InvalidAgenda
+
+    if isinstance(error, InvalidAgenda):
+        print(f"indicators {verb}: the agenda would not be valid, so nothing was written:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem.location}: {problem.message} {problem.hint}", file=sys.stderr)
+    else:
+        print(f"indicators {verb}: " + "\n  ".join(str(error).splitlines()), file=sys.stderr)
+    return EXIT_INVALID
+
+
 def _validate(project: Project, arguments) -> int:
     for path in arguments.paths:
         if not Path(path).exists():
@@ -177,11 +333,14 @@ def _build(project: Project, arguments) -> int:
 
 
 def _import(project: Project, arguments) -> int:
-    from generator.importers import OpenSdgError, import_open_sdg, reconciliation_text, reported_rows_csv
+    from generator.importers import OpenSdgClash, OpenSdgError, import_open_sdg, reconciliation_text, reported_rows_csv
     from generator.validate import render, validate_project
 
     try:
         result = import_open_sdg(arguments.source, project.root, arguments.partner, area=arguments.area)
+    except OpenSdgClash as error:
+        print(f"indicators import open-sdg: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except OpenSdgError as error:
         print(f"indicators import open-sdg: {error}", file=sys.stderr)
         return EXIT_USAGE

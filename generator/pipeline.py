@@ -233,6 +233,8 @@ def _download_list(downloads: dict[str, WrittenFile], observations: pd.DataFrame
         "observations.csv": ("Every observation of every partner, one row each", len(observations)),
         "trends.csv": ("The computed trend of every series", None),
         "trends.json": ("The computed trend of every series and every indicator, as JSON", None),
+        "activities.csv": ("Every partner's activities: what, who, when, toward which goals and indicators",
+                           downloads["activities.csv"].lines - 1),
         "datapackage.json": ("All of the above as one Frictionless data package", None),
     }
 

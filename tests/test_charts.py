@@ -15,7 +15,7 @@ from generator.publish import charts, render_worker
 from generator.load.agenda import Geography, read_agenda
 from generator.cache import Store
 from generator.publish.images import render_images
-from generator.compute.periods import parse_period
+from generator.compute.periods import month_label, parse_period
 from generator.compute.trends import compute_trends
 
 INDICATOR = "kindergarten-readiness"
@@ -121,3 +121,34 @@ def test_the_value_axis_never_labels_two_ticks_alike(agenda):
     svg = render_svgs({"chart": headline.static_spec})["chart"]
     labels = re.findall(r">(\d+\.\d)%?</text>", svg)
     assert len(labels) >= 3 and len(labels) == len(set(labels)), labels
+
+
+def test_a_monthly_series_is_charted_on_a_time_axis_and_gets_a_status(agenda):
+    # Ten years of months, April 2020 missing, towards a target for the year 2025.
+    indicator = agenda.indicators_by_id["preschool-enrollment"]
+    assert (indicator.target_period, indicator.baseline_period) == ("2025", "2015")
+    periods = [month_label(year, month) for year in range(2015, 2025) for month in range(1, 13)][:-6]
+    table = pd.DataFrame([
+        {"partner": "early-years-coalition", "indicator": indicator.id, "period": period, "geography": AREA,
+         "race_ethnicity": "", "sex": "", "income": "", "unit": "percent", "value": 40.0 + step / 10,
+         "lower_bound": None, "upper_bound": None, "numerator": None, "denominator": None, "status": "",
+         "note": "", "time": parse_period(period).time}
+        for step, period in enumerate(periods) if period != "2020-04"])
+
+    [headline] = compute_trends(table, agenda).series_of(indicator.id)
+    progress = headline.progress
+    assert (progress.base_period, progress.latest_period) == ("2015-01", "2024-06")
+    # Growth per year, from months: 9 years and 5 months from January 2015 to June 2024.
+    assert progress.growth_observed == pytest.approx((progress.latest_value / 40.0) ** (1 / (9 + 5 / 12)) - 1)
+    assert headline.status == "moderate_progress"
+
+    [chart, *_] = charts.indicator_charts(indicator, table, [headline], agenda)
+    x = chart.spec["layer"][0]["encoding"]["x"]
+    domain = x["scale"]["domain"]
+    # Every month from the first to the target, evenly spaced: the missing month is a gap, the target year sits
+    # twelve steps after January 2024; the axis is labelled at Januaries.
+    assert domain[0] == "2015-01" and "2020-04" in domain and domain[-2:] == ["2024-12", "2025"]
+    assert len(domain) == 10 * 12 + 1
+    assert x["axis"]["values"][:3] == ["2015-01", "2016-01", "2017-01"]
+    assert "from 40.0% in 2015-01 to 51.3% in 2024-06" in chart.description
+    assert "<svg" in render_svgs({"chart": chart.static_spec})["chart"]

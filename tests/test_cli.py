@@ -31,3 +31,14 @@ def test_bench_validation_runs_and_writes_its_measurements(repo, tmp_path):
     assert result.returncode == 0, result.stderr
     measurements = json.loads((tmp_path / "bench.json").read_text(encoding="utf-8"))
     assert measurements
+
+
+def test_import_open_sdg_in_a_fresh_copy_of_the_example_replaces_it_and_exits_0(repo, project_copy):
+    result = run_indicators(project_copy.root, "import", "open-sdg",
+                            str(repo / "tests" / "fixtures" / "open-sdg-excerpt"), "--partner", "uk-ons")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Replaced the fictional example: removed datapackages/cedar-river-college/" in result.stdout
+    assert "Valid: 0 errors" in result.stdout
+    assert "will not validate" not in result.stdout
+    assert not (project_copy.site_src / "narratives" / "home.md").exists()
+    assert "Cedar River" not in (project_copy.site_src / "about.md").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import run_indicators
 from frictionless import validate as frictionless_validate
 
 from generator import api
@@ -188,7 +189,8 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
         "2099,,Percentage (%),,1\n"                    # 10 not begun yet
         "2021,,Percentage (%),,1,2\n"                  # 11 one cell too many
         '"2019/20",Male,Number,,"7"\n'                 # 12 another unit: another indicator
-        "1993 01,,Percentage (%),,4\n",                # 13 a month
+        "1993 01,,Percentage (%),,4\n"                # 13 a month: imported as 1993-01
+        "2025 11,,Percentage (%),,4\n",               # 14 a month that has not begun yet
         encoding="utf-8")
     (source / "meta" / "9-9-9.md").write_text(
         "---\ngraph_title: '<b>Test</b> &amp; <a href=\"https://example.org/x\">more</a>'\n"
@@ -198,12 +200,12 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
     result = import_open_sdg(source, tmp_path / "project", "test", area="Testland", today=TODAY)
 
     [file] = result.files
-    assert (file.rows_in_file, file.rows_imported, file.rows_reported) == (12, 5, 7)
+    assert (file.rows_in_file, file.rows_imported, file.rows_reported) == (13, 6, 7)
     assert [(row.line, row.rule) for row in file.reported] == [
         (4, "duplicate-observation"), (6, "unreadable-period"), (7, "value-not-a-number"), (8, "blank-value"),
-        (10, "future-period"), (11, "wrong-cell-count"), (13, "unreadable-period")]
+        (10, "future-period"), (11, "wrong-cell-count"), (14, "future-period")]
     assert "line 3" in file.reported[0].reason
-    assert "month" in file.reported[-1].reason
+    assert "2025-11 has not begun" in file.reported[-1].reason
     assert validate_project(Project(tmp_path / "project")).report.errors == []
 
     folder = tmp_path / "project" / "datapackages"
@@ -218,21 +220,75 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
     observations = table(folder / "test" / "observations.csv")
     assert [(row["period"], row["status"], row["note"]) for row in observations if row["status"]] == [
         ("2017", "provisional", ""), ("2020", "suppressed", "Missing value")]
-    assert [row["geography"] for row in observations] == ["testland"] * 5
+    assert [row["geography"] for row in observations] == ["testland"] * 6
+    assert "1993-01" in [row["period"] for row in observations]
 
 
-def test_importing_again_replaces_the_agenda_and_names_other_packages(tmp_path, repo):
+def test_importing_into_the_example_replaces_it_and_importing_again_merges(tmp_path, repo):
     shutil.copytree(repo / "datapackages", tmp_path / "datapackages")
     first = import_open_sdg(EXCERPT, tmp_path, "uk-sdg", today=TODAY)
-    assert "youthworks" in first.other_partners  # written for the example agenda, so no longer valid
+    # The fictional example is replaced as `indicators init` would: its partners are gone, not left invalid.
+    assert "datapackages/youthworks/" in first.example_removed
+    assert first.other_partners == () and first.merged is None
+    assert sorted(path.name for path in (tmp_path / "datapackages").iterdir()) == ["common-agenda", "uk-sdg"]
     stale = tmp_path / "datapackages" / "common-agenda" / "stale.txt"
     stale.write_text("left over", encoding="utf-8")
     second = import_open_sdg(EXCERPT, tmp_path, "uk-sdg", today=TODAY)
+    # The agenda is now the import's own, a real one: importing again merges into it, and finds nothing new.
+    assert second.merged is not None and not any(second.merged.added.values())
+    assert not any(second.merged.updated.values())
+    assert "Merged into the agenda in place: nothing new." in reconciliation_text(second)
     assert not stale.exists()
     assert second.rows_imported == first.rows_imported
     assert not any(path.name.startswith(".import-") for path in (tmp_path / "datapackages").iterdir())
 
 
+def real_agenda(repo, root: Path) -> Path:
+    """The example's data as if it were a real initiative's: its agenda no longer says it is fictional."""
+    shutil.copytree(repo / "datapackages", root / "datapackages")
+    descriptor_path = root / "datapackages" / "common-agenda" / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["initiative"]["fictional"] = False
+    descriptor_path.write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
+    return root
+
+
+def test_importing_into_a_real_agenda_adds_to_it_and_gives_its_partners_the_new_columns(tmp_path, repo):
+    root = real_agenda(repo, tmp_path)
+    goals_before = table(root / "datapackages" / "common-agenda" / "goals.csv")
+    result = import_open_sdg(EXCERPT, root, "uk-sdg", area="United Kingdom", today=TODAY)
+    assert result.example_removed == () and result.other_partners == ()
+    assert result.merged.added["indicators"] == ["1-1-1", "3-1-1", "3-1-1-maternal-mortality-ratio", "3-4-1",
+                                                 "5-2-2", "10-3-1", "16-7-1"]
+    assert result.merged.added["goals"] == ["1", "3", "5", "10", "16"]
+    agenda = read_agenda(root / "datapackages" / "common-agenda")
+    # The agenda's own rows first and unchanged; its initiative too.
+    assert table(root / "datapackages" / "common-agenda" / "goals.csv")[:len(goals_before)] == goals_before
+    assert agenda.initiative["name"] == "Cedar River Partnership" and agenda.area == "cedar-river-county"
+    assert "kindergarten-readiness" in agenda.indicators_by_id and "3-1-1" in agenda.indicators_by_id
+    # The new dimensions are new columns of the observation schema: every partner package is given them, blank.
+    assert set(result.migrated) == {"cedar-river-college", "cedar-river-schools", "county-health",
+                                    "early-years-coalition", "youthworks"}
+    assert "New dimension columns, blank, added to youthworks: observation.schema.json, observations.csv." \
+        in reconciliation_text(result)
+    report = validate_project(Project(root)).report
+    assert report.errors == [], [problem.message for problem in report.errors[:5]]
+
+
+def test_an_import_that_clashes_with_a_real_agenda_names_both_and_writes_nothing(tmp_path, repo):
+    root = real_agenda(repo, tmp_path)
+    goals = root / "datapackages" / "common-agenda" / "goals.csv"
+    goals.write_text(goals.read_text(encoding="utf-8") + "3,Everyone is healthy,\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in (root / "datapackages").rglob("*") if path.is_file()}
+
+    result = run_indicators(root, "import", "open-sdg", str(EXCERPT), "--partner", "uk-sdg")
+
+    assert result.returncode == 1
+    assert ('Goal "3" at datapackages/common-agenda/goals.csv line 6 differs from the "3" of the import of '
+            'open-sdg-excerpt (title "Everyone is healthy" ≠ "Goal 3: Good health and well-being")') in result.stderr
+    assert "Nothing was written" in result.stderr
+    after = {path: path.read_bytes() for path in (root / "datapackages").rglob("*") if path.is_file()}
+    assert after == before
 OGL = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
        "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
 
@@ -290,13 +346,16 @@ def test_a_folder_that_is_not_open_sdg_or_a_bad_slug_is_refused(tmp_path):
     ("2001/2002", "2001-2002"), ("2018 to 2020", "2018-2020"), ("2015/16 to 2017/18", "2015-2018"),
     ("2002/03-2007/08", "2002-2008"), ("2000 Q1", "2000-Q1"), ("2019/20 [Note 5]", "2019-20"),
     ("2001-2005 (baseline)", "2001-2005"), ("17 May to 11 June 2023", "2023"), ("1999/00", "1999-00"),
+    # Months: Open SDG writes them "1993 01"; the twelve that would read as a school year get SDMX's M.
+    ("1993 01", "1993-01"), ("2023 12", "2023-12"), ("Jan 1993", "1993-01"), ("September 2020", "2020-09"),
+    ("2000 01", "2000-M01"), ("2011 12", "2011-M12"), ("2000/01", "2000-01"),
 ])
 def test_open_sdg_years_become_periods(year, period):
     assert period_from_year(year)[0] == period
 
 
 @pytest.mark.parametrize("year, rule", [
-    ("1993 01", "unreadable-period"), ("1974a", "unreadable-period"), ("", "unreadable-period"),
+    ("1993 13", "unreadable-period"), ("1974a", "unreadable-period"), ("", "unreadable-period"),
     ("2015-2030", "unreadable-period"), ("There is no data for this indicator yet", "no-data-placeholder"),
 ])
 def test_years_that_are_not_periods_say_why(year, rule):

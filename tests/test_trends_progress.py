@@ -48,6 +48,46 @@ def test_target_met_when_latest_is_on_the_good_side():
                            target_period="2030").status == "target_achieved"
 
 
+@pytest.mark.parametrize("periods, values, options, progress_value", [
+    # As sdg-build publishes them: the observed growth over the growth needed, computed though the target is met.
+    (["2015", "2024"], [41, 62.3], dict(direction="increase", target=60, target_period="2025"), 1.226060012),
+    (["2015", "2024"], [9, 4], dict(direction="decrease", target=4, target_period="2030"), 1.637255605),
+    (["2015", "2020"], [-10, -2], dict(direction="increase", target=-5, target_period="2030"), 6.094555169),
+])
+def test_a_series_that_met_its_target_still_has_its_progress_value(periods, values, options, progress_value):
+    result = assess_progress(periods, values, **options)
+    assert (result.status, result.score) == ("target_achieved", 5.0)
+    assert result.progress_value == pytest.approx(progress_value, abs=1e-9)
+    observed = (values[1] / values[0]) ** (1 / (int(periods[1]) - int(periods[0]))) - 1
+    needed = (options["target"] / values[0]) ** (1 / (int(options["target_period"]) - int(periods[0]))) - 1
+    sign = -1 if values[0] < 0 else 1
+    desired = 1 if options["direction"] == "increase" else -1
+    assert result.progress_value == pytest.approx(sign * desired * observed / abs(needed))
+
+
+def test_a_target_met_before_its_base_period_has_no_progress_value_but_is_met():
+    result = assess_progress(["2015", "2024"], [41, 62.3], direction="increase", target=60, target_period="2010")
+    assert (result.status, result.progress_value) == ("target_achieved", None)
+
+
+@pytest.mark.parametrize("periods", [["2019", "2019"], ["2019", "2019-20"], ["2020-Q1", "2020-01"]])
+def test_values_that_share_one_period_are_not_available_and_never_an_exception(periods):
+    for options in (dict(direction="increase"), dict(direction="decrease", target=1, target_period="2030"),
+                    dict(direction="increase", limit=100)):
+        result = assess_progress(periods, [9, 4], **options)
+        assert (result.status, result.reason) == ("not_available", "every value is for the same period")
+
+
+def test_growth_too_large_to_measure_is_not_available():
+    result = assess_progress(["2020-01", "2020-02"], [1e-300, 1e300], direction="increase")
+    assert result.status == "not_available" and "too large" in result.reason
+
+
+def test_growth_between_months_is_a_growth_per_year():
+    result = assess_progress(["2020-01", "2020-07"], [100, 110], direction="increase")
+    assert result.growth_observed == pytest.approx(1.1 ** 2 - 1)
+
+
 def test_not_enough_data():
     assert assess_progress(["2024"], [86], direction="increase").status == "not_available"
     assert assess_progress(["2023", "2024"], [None, 86], direction="increase").status == "not_available"

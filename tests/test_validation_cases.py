@@ -192,7 +192,7 @@ def test_case(case: Path, project_root: Path, no_network: list):
 def test_the_shipped_example_is_valid():
     report = validate(ROOT)
     assert report.errors == [], listing(report.errors)
-    assert len(report.checked_files) == 6  # the agenda and five partners' observations
+    assert len(report.checked_files) == 11  # the agenda, and five partners' observations and activities
 
     result = indicators(ROOT, "validate")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -327,10 +327,13 @@ def test_new_partner_creates_a_package_that_validates(project_root: Path):
     assert result.returncode == 0, result.stdout + result.stderr
     folder = project_root / "datapackages" / "test-org"
     assert sorted(path.name for path in folder.iterdir()) == [
-        "README.md", "datapackage.json", "observation.schema.json", "observations.csv"]
+        "README.md", "activities.csv", "activity.schema.json", "datapackage.json", "observation.schema.json",
+        "observations.csv"]
     report = validate(project_root)
     assert report.errors == [], listing(report.errors)
     assert "datapackages/test-org/observations.csv" in report.checked_files
+    assert "datapackages/test-org/activities.csv" in report.checked_files
+    assert "`activities.csv`" in (folder / "README.md").read_text(encoding="utf-8")
     # The command the message suggests works, run from the project folder.
     assert "`indicators validate datapackages/test-org`" in result.stdout
     assert indicators(project_root, "validate", "datapackages/test-org").returncode == 0

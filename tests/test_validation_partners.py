@@ -209,3 +209,26 @@ def test_markup_or_a_formula_in_a_note_is_valid_plain_text(name: str, project_ro
 
     assert report.errors == [], listing(report.errors)
     assert OBSERVATIONS in report.checked_files
+
+
+# Months ------------------------------------------------------------------------------------------------------
+
+
+def test_monthly_observations_are_valid_and_a_month_not_begun_yet_is_reported(project_root):
+    from datetime import date
+
+    today = date.today()
+    next_month = f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"
+    if next_month.endswith(f"-{(int(next_month[:4]) + 1) % 100:02d}"):
+        next_month = next_month[:5] + "M" + next_month[5:]  # a month that reads as a school year: 2011-M12
+    rows = [
+        "youth-disconnection,2023-01,cedar-river-county,,,,percent,10.6,,,,,,",
+        "youth-disconnection,2023-02,cedar-river-county,,,,percent,10.4,,,,,,",
+        "youth-disconnection,2000-M01,cedar-river-county,,,,percent,12.0,,,,,,",
+        f"youth-disconnection,{next_month},cedar-river-county,,,,percent,10.1,,,,,,",
+    ]
+    write_partner(project_root, rows)
+    problems = validate(project_root).errors
+    assert [(problem.rule, problem.line, problem.column) for problem in problems] == [("future-period", 5, 2)], \
+        listing(problems)
+    assert f"The period {next_month} has not begun yet" in problems[0].message

@@ -36,6 +36,7 @@ from generator.load.cells import Cells, Column, TextTable, read_cells
 from generator.compute.observations import key_fields, observations_of_texts
 from generator.load.packages import PartnerPackage
 from generator.compute.periods import is_period
+from generator.load.activities import ACTIVITIES_RESOURCE
 from generator.compute.trends import compute_trends
 
 # The page and the feed list at most this many releases, newest first: a feed reader needs the recent ones, and
@@ -432,9 +433,12 @@ def _before_change(later: TextTable, diff: str | None) -> tuple[TextTable, set[s
 
 
 def _data_paths(descriptor: dict) -> list[str]:
-    """The package's CSV files, only those inside the package (a path is data, never an instruction)."""
+    """The package's observations files, only those inside the package (a path is data, never an instruction);
+    not its activities, which hold no values."""
     paths = []
     for resource in descriptor.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("name") == ACTIVITIES_RESOURCE:
+            continue
         path = resource.get("path") if isinstance(resource, dict) else None
         if not isinstance(path, str) or not path.endswith(".csv"):
             continue

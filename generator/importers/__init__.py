@@ -10,6 +10,7 @@ the reason it was not.
 from generator.importers.open_sdg import (
     ImportResult,
     MetadataNote,
+    OpenSdgClash,
     OpenSdgError,
     ReportedRow,
     SourceFile,
@@ -24,6 +25,7 @@ from generator.importers.open_sdg import (
 __all__ = [
     "ImportResult",
     "MetadataNote",
+    "OpenSdgClash",
     "OpenSdgError",
     "ReportedRow",
     "SourceFile",

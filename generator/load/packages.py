@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from generator.load.activities import ACTIVITIES_RESOURCE, ACTIVITY_FIELDS, ACTIVITY_SCHEMA_FILE, activity_schema
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda, observation_fields
 from generator.load.cells import Cells, CellsLayout, TextTable, read_cells
 from generator.load.descriptors import read_descriptor
@@ -47,7 +48,8 @@ class PartnerPackage:
     slug: str
     folder: Path
     descriptor: dict
-    files: tuple[DataFile, ...]
+    files: tuple[DataFile, ...]  # the observations files
+    activity_files: tuple[DataFile, ...] = ()  # activities.csv (load/activities.py), if the package has one
 
     @property
     def title(self) -> str:
@@ -121,6 +123,7 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
         return None, problems
 
     files: list[DataFile] = []
+    activity_files: list[DataFile] = []
     seen_names: set[str] = set()
     for index, resource in enumerate(resources):
         name = resource.get("name") if isinstance(resource, dict) else None
@@ -135,6 +138,22 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
         path_problem = _path_problem(resource.get("path"), folder)
         if path_problem:
             problem("unsafe-path", f"{label}: {path_problem[0]}", path_problem[1])
+            continue
+        if name == ACTIVITIES_RESOURCE:
+            schema_problem = _activity_schema_problem(resource.get("schema"), folder)
+            if schema_problem:
+                problem("schema-mismatch", f"{label}: {schema_problem}",
+                        f"Copy datapackages/{AGENDA_FOLDER}/{ACTIVITY_SCHEMA_FILE} into your folder unchanged and "
+                        f'set "schema": "{ACTIVITY_SCHEMA_FILE}" for the activities resource.')
+                continue
+            path = folder / resource["path"]
+            layout = FileLayout(path)
+            table, unreadable = _read_table(path, relative(path, root), slug, layout, list(ACTIVITY_FIELDS))
+            if unreadable:
+                problems.append(unreadable)
+            activity_files.append(DataFile(name, path, relative(path, root),
+                                           TextTable.of_frame(table) if table is not None else None, layout,
+                                           unreadable))
             continue
         schema_problem = _schema_problem(resource.get("schema"), folder, agenda)
         if schema_problem:
@@ -155,7 +174,7 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
         if unreadable:
             problems.append(unreadable)
         files.append(DataFile(name, path, relative(path, root), text, layout, unreadable, cells))
-    return PartnerPackage(slug, folder, descriptor, tuple(files)), problems
+    return PartnerPackage(slug, folder, descriptor, tuple(files), tuple(activity_files)), problems
 
 
 def _path_problem(path: object, folder: Path) -> tuple[str, str] | None:
@@ -205,6 +224,22 @@ def _schema_problem(schema: object, folder: Path, agenda: Agenda) -> str | None:
         return f'its "schema" is not "{OBSERVATION_SCHEMA_FILE}".'
     if schema != agenda.observation_schema:
         return "its schema differs from the agreed observation schema."
+    return None
+
+
+def _activity_schema_problem(schema: object, folder: Path) -> str | None:
+    if schema == ACTIVITY_SCHEMA_FILE:
+        schema_path = folder / ACTIVITY_SCHEMA_FILE
+        if schema_path.is_symlink() or not schema_path.is_file():
+            return f"its schema file {ACTIVITY_SCHEMA_FILE} is missing."
+        try:
+            schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return f"its schema file {ACTIVITY_SCHEMA_FILE} is not valid JSON."
+    if not isinstance(schema, dict):
+        return f'its "schema" is not "{ACTIVITY_SCHEMA_FILE}".'
+    if schema != activity_schema():
+        return "its schema differs from the agreed activity schema."
     return None
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from generator.load.agenda import Agenda, Indicator
 from generator.publish.formatting import d3_format, format_number, format_value
-from generator.compute.periods import parse_period, periods_between
+from generator.compute.periods import axis_periods, axis_ticks
 from generator.compute.trends.series import SeriesTrend
 
 VEGA_LITE_VERSION = "6.4"
@@ -499,13 +499,13 @@ def _x() -> alt.X:
 
 
 def _ticks(domain: list[str]) -> list[str]:
-    """The periods labelled on the x axis: at most MAX_TICKS, evenly spaced from the first.
+    """The periods labelled on the x axis: at most MAX_TICKS, evenly spaced from the first (on an axis of months,
+    the Januaries of every so many years).
 
     Vega measures every label before dropping those that overlap, and vl-convert's measuring is slow (about a
     millisecond a text): a century of years was 100 labels measured for 14 shown.
     """
-    step = -(-len(domain) // MAX_TICKS)
-    return domain[::step]
+    return axis_ticks(domain, MAX_TICKS)
 
 
 def _lines(title: str) -> list[str]:
@@ -514,17 +514,9 @@ def _lines(title: str) -> list[str]:
 
 
 def _period_domain(labels: list[str]) -> list[str]:
-    """Every period from the first to the last, so a year without data shows as a gap, not a join."""
-    parsed = sorted({label: _period(label) for label in labels}.values(), key=lambda p: p.time)
-    full = periods_between(parsed[0], parsed[-1])
-    if full and set(full) >= {period.label for period in parsed}:
-        return full
-    return [period.label for period in parsed]
-
-
-@functools.lru_cache(maxsize=4096)
-def _period(label: str):
-    return parse_period(label)
+    """Every period from the first to the last, evenly spaced in time, so a period without data shows as a gap,
+    not a join, and a target year after monthly data sits at its own time (`periods.axis_periods`)."""
+    return axis_periods(labels)
 
 
 def _interval(low, high, indicator: Indicator) -> str:

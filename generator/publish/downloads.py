@@ -6,6 +6,7 @@ rebuild from the same inputs gives the same bytes.
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import json
@@ -20,6 +21,7 @@ import pandas as pd
 import yaml
 
 from generator import __version__
+from generator.load.activities import ACTIVITY_FIELDS, activities_of, activity_schema
 from generator.load.agenda import Agenda
 from generator.publish.csvfiles import cells, iter_rows, join_rows
 from generator.compute.observations import IndicatorRows
@@ -73,12 +75,22 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
         ],
     }, "series", (trend.to_dict(directions[trend.indicator]) for trend in trends.series))
     yield "trends.csv", _trends_csv(trends.series, directions, agenda)
+    yield "activities.csv", activities_csv(packages)
     for name in AGENDA_TABLES:
         yield f"agenda/{name}.csv", (agenda.folder / f"{name}.csv").read_bytes()
     for package in packages:
         yield f"{package.slug}.zip", _zip_folder(package.folder, package.slug)
     yield "datapackage.json", _json(data_package(agenda, packages))
     yield "CITATION.cff", citation_cff(agenda, packages)
+
+
+def activities_csv(packages: tuple[PartnerPackage, ...]) -> bytes:
+    """Every partner's activities (load/activities.py), earliest first, each with its partner: one file."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=["partner", *ACTIVITY_FIELDS], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(activity.record() for activity in activities_of(packages))
+    return buffer.getvalue().encode("utf-8")
 
 
 def _values_at(column: pd.Series) -> Callable[[np.ndarray], list]:
@@ -238,7 +250,7 @@ TREND_FIELD_DESCRIPTIONS = {
     "has_target": "True when the indicator has a target.",
     "growth_observed": "Compound annual growth from base to latest.",
     "growth_required": "Compound annual growth from base that reaches the target in time.",
-    "progress_value": "The progress value P compared with the thresholds.",
+    "progress_value": "The progress value P compared with the thresholds (given too when the target is met).",
     "score": "The score from -5 to 5.",
     "limit_adjustment": "The natural-limit factor C, when a limit applies.",
     "reason": "Why there is no status, in words.",
@@ -274,6 +286,15 @@ def data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
                       for dimension in agenda.dimensions),
                     *({"name": name, "type": kind, "description": TREND_FIELD_DESCRIPTIONS.get(name, "")}
                       for name, kind in TREND_FIELD_TYPES.items())]
+    activities_schema = activity_schema()
+    activities_schema["fields"] = [
+        {"name": "partner", "type": "string", "title": "Partner", "description": "The partner package it came from."},
+        *activities_schema["fields"],
+    ]
+    activities_schema.pop("fieldsMatch", None)
+    for described in activities_schema["fields"]:
+        # Unique in one partner's file, not across partners.
+        described.get("constraints", {}).pop("unique", None)
     return {
         "name": f"{agenda.name}-data",
         "title": f"{agenda.initiative.get('name', agenda.title)}: all published data",
@@ -288,6 +309,10 @@ def data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
             {"name": "trends", "path": "trends.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "schema": {"fields": trend_fields, "missingValues": [""]},
              "description": "The computed trend of every series; trends.json holds the same as JSON."},
+            {"name": "activities", "path": "activities.csv", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "schema": activities_schema,
+             "description": "The partners' mutually reinforcing activities: what each does, when, toward which "
+                            "goals and shared indicators."},
             *agenda_resources,
         ],
     }

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from generator import __version__
+from generator.load.activities import Activity, activities_of
 from generator.load.agenda import Agenda, Indicator
 from generator.publish.charts import STATUS_LABELS, Chart
 from generator.publish.downloads import data_licence, data_package, release_date
@@ -75,10 +76,13 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
                                for resource in data_package(agenda, content.packages)["resources"]})
     yield "methodology/index.md", templates["methodology"].render(root="../", **_methodology())
     published = _published_by_partner(content.observations)
+    activities = activities_of(content.packages)
+    goal_of = {item.id: item.goal for item in agenda.indicators}
     for goal in agenda.goals:
         yield f"goals/{goal.id}/index.md", templates["goal"].render(
             root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
-            contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]))
+            contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]),
+            plan=[activity for activity in activities if activity.aims_at_goal(goal.id, goal_of)])
     notes = _notes_by_indicator(content.observations)
     suppressed = _suppressed_by_indicator(content.observations)
     coverage = _coverage_by_indicator(content.observations, agenda, content.trends.dimensions_used)
@@ -96,6 +100,7 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
             suppressed=suppressed.get(indicator.id, []), coverage=coverage[indicator.id],
             last_release=last_release.get(indicator.id), goal=goals[indicator.goal],
             steward=stewards.get(indicator.steward),
+            activities=[activity for activity in activities if indicator.id in activity.indicators],
         )
         yield f"indicators/{indicator.id}/index.md", templates["indicator"].render(root="../../", **context)
         yield f"embed/{indicator.id}/index.html", templates["embed"].render(root="../../", **context)
@@ -108,6 +113,7 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
             rows=sum(rows_by_indicator.values()),
             problems=problems, checked=content.report is not None,
             releases=[release for release in releases if release.partner == package.slug],
+            activities=[activity for activity in activities if activity.partner == package.slug],
         )
     if content.updates is not None:
         yield "updates/index.md", templates["updates"].render(root="../", limit=MAX_RELEASES)
@@ -193,6 +199,19 @@ def _environment(content: SiteContent) -> Environment:
         return data_licence(agenda)
 
     env.globals["licence_of"] = licence_of
+    titles = {package.slug: package.title for package in content.packages}
+    goal_titles = {goal.id: goal.title for goal in agenda.goals}
+
+    def aims(activity: Activity) -> list[tuple[str, str, str]]:
+        """What an activity aims to move, as (folder, id, title): its indicators, then the goals they leave out."""
+        known = agenda.indicators_by_id
+        implied = {known[item].goal for item in activity.indicators if item in known}
+        return ([("indicators", item, indicator(item).title) for item in activity.indicators
+                 if item in agenda.indicators_by_id]
+                + [("goals", goal, goal_titles[goal]) for goal in activity.goals
+                   if goal in goal_titles and goal not in implied])
+
+    env.globals.update(partner_title=lambda slug: titles.get(slug, slug), aims=aims)
     env.filters["constraints"] = _constraints
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")

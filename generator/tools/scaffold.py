@@ -11,6 +11,13 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
+from generator.load.activities import (
+    ACTIVITIES_FILE,
+    ACTIVITIES_RESOURCE,
+    ACTIVITY_FIELDS,
+    ACTIVITY_SCHEMA_FILE,
+    activity_schema,
+)
 from generator.load.agenda import OBSERVATION_SCHEMA_FILE
 from generator.load.packages import SLUG
 from generator.load.project import Project
@@ -45,16 +52,22 @@ def new_partner(project: Project, slug: str, title: str | None = None, today: da
         "contributors": [{"title": name, "role": "publisher"}],
         "partner": {"sector": "", "activities": ""},
         "resources": [{"name": "observations", "path": "observations.csv", "format": "csv",
-                       "mediatype": "text/csv", "encoding": "utf-8", "schema": OBSERVATION_SCHEMA_FILE}],
+                       "mediatype": "text/csv", "encoding": "utf-8", "schema": OBSERVATION_SCHEMA_FILE},
+                      {"name": ACTIVITIES_RESOURCE, "path": ACTIVITIES_FILE, "format": "csv",
+                       "mediatype": "text/csv", "encoding": "utf-8", "schema": ACTIVITY_SCHEMA_FILE}],
     }
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(fields)
     readme = Environment(loader=PackageLoader("generator.tools", "templates"), keep_trailing_newline=True).get_template(
-        "partner-readme.md.j2").render(slug=slug, title=name, fields=schema["fields"])
+        "partner-readme.md.j2").render(slug=slug, title=name, fields=schema["fields"],
+                                       activity_fields=activity_schema()["fields"])
 
     folder.mkdir(parents=True)
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2) + "\n", encoding="utf-8")
     shutil.copyfile(schema_path, folder / OBSERVATION_SCHEMA_FILE)
     (folder / "observations.csv").write_text(header.getvalue(), encoding="utf-8")
+    (folder / ACTIVITY_SCHEMA_FILE).write_text(json.dumps(activity_schema(), indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+    (folder / ACTIVITIES_FILE).write_text(",".join(ACTIVITY_FIELDS) + "\n", encoding="utf-8")
     (folder / "README.md").write_text(readme, encoding="utf-8")
     return folder

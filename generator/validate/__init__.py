@@ -12,6 +12,8 @@ from generator.load.agenda import AGENDA_FOLDER, Agenda, observation_fields
 from generator.load.packages import PartnerPackage, load_package, partner_folders
 from generator.load.project import Project
 from generator.problems import ERROR, WARNING, Problem, Report, relative
+from generator.load.activities import ACTIVITY_FIELDS, activity_schema
+from generator.validate.activities import activity_problems
 from generator.validate.agenda_rules import check_agenda
 from generator.validate.fast import fast_table_problems
 from generator.validate.rules import duplicate_problems, observation_problems
@@ -104,8 +106,33 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
                 continue
             report.extend(observation_problems(file, agenda, package.slug))
             sound_files.append((package.slug, file))
+        for file in package.activity_files:
+            report.checked_files.append(file.shown_as)
+            report.extend(_activity_file_problems(file, agenda, root, package.slug))
     report.extend(duplicate_problems(sound_files, agenda))
     return Validated(agenda, tuple(packages), _only_under(report, paths, root))
+
+
+def _activity_file_problems(file, agenda: Agenda, root: Path, partner: str) -> list[Problem]:
+    """activities.csv: its structure and types by frictionless, then the rules of validate/activities.py."""
+    if file.unreadable:
+        return []  # already reported with its line
+    problems = table_problems(file.path, activity_schema(), root, partner)
+    if file.text is None or any(problem.rule in _STRUCTURE_RULES for problem in problems):
+        if file.text is None and not problems:
+            problems.append(Problem(
+                "unreadable-csv", "The file cannot be read as CSV with one row per line.",
+                "Open it in a text editor: every row needs as many commas as the header, and a value holding a "
+                'comma or a line break goes between double quotes ("like, this").', file.shown_as, partner=partner))
+        return problems
+    missing = [name for name in ACTIVITY_FIELDS if name not in file.text]
+    if missing:
+        return [*problems, Problem(
+            "unreadable-header", "The first line is not the agreed header: it lacks "
+            + ", ".join(f'"{name}"' for name in missing) + ".",
+            "Make line 1 the header row with every agreed field once, separated by commas: "
+            + ",".join(ACTIVITY_FIELDS) + ".", file.shown_as, 1, partner=partner)]
+    return [*problems, *activity_problems(file, agenda, partner)]
 
 
 def _only_under(report: Report, paths: list[Path] | None, root: Path) -> Report:

@@ -19,7 +19,7 @@ import pandas as pd
 from generator.load.agenda import AGENDA_FOLDER, Agenda
 from generator.load.cells import TEXT, Column, TextTable
 from generator.load.packages import DataFile
-from generator.compute.periods import PERIOD_PATTERN, PeriodError, is_period, parse_period
+from generator.compute.periods import PERIOD_FORMS, PERIOD_PATTERN, PeriodError, is_period, parse_period
 from generator.problems import WARNING, Problem
 from generator.validate.structure import clip
 
@@ -127,12 +127,12 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
             ),
         )
 
-    this_year = (today or date.today()).year
-    period = table["period"].each(lambda label: _judge_period(label, this_year), dtype=np.int8)
+    today = today or date.today()
+    period = table["period"].each(lambda label: _judge_period(label, today), dtype=np.int8)
     context.report(
         "invalid-period", period == _INVALID, "period",
         lambda row: _period_error(row["period"]),
-        "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
+        f"Write {PERIOD_FORMS}.",
     )
     context.report(
         "future-period", period == _FUTURE, "period",
@@ -145,13 +145,13 @@ def observation_problems(file: DataFile, agenda: Agenda, partner: str, today: da
     return context.problems
 
 
-def _judge_period(label: str | None, this_year: int) -> int:
+def _judge_period(label: str | None, today: date) -> int:
     """Whether a label shaped like a period is none, or one that has not begun; other labels are frictionless's."""
     if label is None or not re.fullmatch(PERIOD_PATTERN, label):
         return _FINE
     if not is_period(label):
         return _INVALID
-    return _FUTURE if parse_period(label).start_year > this_year else _FINE
+    return _FINE if parse_period(label).has_begun(today.year, today.month) else _FUTURE
 
 
 def _numbers(column: Column) -> np.ndarray:

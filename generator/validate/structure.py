@@ -6,6 +6,7 @@ from pathlib import Path
 
 from frictionless import Resource, Schema, validate
 
+from generator.compute.periods import PERIOD_FORMS
 from generator.load.lines import FileLayout
 from generator.problems import Problem, relative
 
@@ -129,7 +130,7 @@ def _words(rule: str, details: dict, fields: dict) -> tuple[str, str]:
                     f"Use exactly one of: {allowed}; or leave the cell blank.")
         if "pattern" in note and field_name.endswith("period"):
             return (f'"{cell}" in column "{name}" is not a period.',
-                    "Write a year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).")
+                    f"Write {PERIOD_FORMS}.")
         return f'"{cell}" in column "{name}" breaks the rule {note}.', "Correct the value so that it meets the rule."
     if rule == "missing-cell":
         return (f'The row stops before column "{name}": it has {len(details.get("cells") or [])} cells and the header '

@@ -87,6 +87,9 @@ def progress_between(base: Point | None, latest: Point | None, count: int, *, di
         return Progress(NOT_AVAILABLE, reason="fewer than two periods with a value")
     (t0, base_label, v0), (t1, latest_label, v1) = base, latest
     used = dict(base_period=str(base_label), base_value=v0, latest_period=str(latest_label), latest_value=v1)
+    if t1 <= t0:
+        # Every point with a value is at one time (a period given twice, or 2019 and 2019-20): no growth to measure.
+        return Progress(NOT_AVAILABLE, reason="every value is for the same period", **used)
     if (v0 > 0 > v1) or (v0 < 0 < v1):
         return Progress(NOT_AVAILABLE, reason="the base and latest values have opposite signs", **used)
 
@@ -97,19 +100,24 @@ def progress_between(base: Point | None, latest: Point | None, count: int, *, di
         # A base of 0 becomes 0.001, and a growth rate from it to a negative value has no real value.
         return Progress(NOT_AVAILABLE, reason="the base and latest values have opposite signs", **used)
     observed = _growth(base, v1, t1 - t0)
+    if observed is None:
+        return Progress(NOT_AVAILABLE, reason="the growth from the base value is too large to measure", **used)
 
     has_target = target is not None and target_period is not None
     if has_target:
         goal = target if target != 0 else ZERO_REPLACEMENT
-        if (v1 - target) * desired >= 0:
-            return Progress(TARGET_ACHIEVED, None, 5.0, growth_observed=observed, **used)
         years_to_target = _time(target_period) - t0
-        if years_to_target <= 0 or goal / base <= 0:
+        reachable = years_to_target > 0 and goal / base > 0
+        required = _growth(base, goal, years_to_target) if reachable else None
+        value = sign * desired * observed / abs(required) if required else None
+        if (v1 - target) * desired >= 0:
+            # As sdg-build does, a series that has met its target keeps its progress value (whenever the growth
+            # needed is defined), published beside the status; the status and the score are the target's.
+            return Progress(TARGET_ACHIEVED, value, 5.0, growth_observed=observed, growth_required=required, **used)
+        if required is None:
             return Progress(NOT_AVAILABLE, reason="the target cannot be reached from the base period", **used)
-        required = _growth(base, goal, years_to_target)
         if required == 0:
             return Progress(NOT_AVAILABLE, reason="the target equals the base value", **used)
-        value = sign * desired * observed / abs(required)
         status, score = _classify(value, thresholds or TARGET_THRESHOLDS, with_target=True)
         return Progress(status, value, score, growth_observed=observed, growth_required=required, **used)
 
@@ -148,8 +156,14 @@ def _label_time(label: str) -> float:
     return parse_period(label).time
 
 
-def _growth(start: float, end: float, years: float) -> float:
-    return (end / start) ** (1 / years) - 1
+def _growth(start: float, end: float, years: float) -> float | None:
+    """The compound annual growth from `start` to `end` over `years` (a fraction for months); None when it
+    overflows a float, as a large change over a month or two can."""
+    try:
+        growth = (end / start) ** (1 / years) - 1
+    except OverflowError:
+        return None
+    return growth if math.isfinite(growth) else None
 
 
 def _limit_adjustment(base: float, limit: float) -> float:

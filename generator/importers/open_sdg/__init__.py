@@ -50,9 +50,13 @@ from generator.importers.open_sdg.statuses import status_from_observation_status
 from generator.importers.open_sdg.text import plain_text
 from generator.importers.open_sdg.write import write_packages
 from generator.load.agenda import AGENDA_FOLDER
-from generator.load.packages import SLUG
+from generator.load.packages import SLUG, partner_folders
+from generator.load.project import Project
+from generator.tools.agenda import AgendaClash, AgendaTables, add_blank_columns
+from generator.tools.initiative import Started, example_agenda, name_the_site, remove_example
 
-__all__ = ["ImportResult", "MetadataNote", "OpenSdgError", "ReportedRow", "SourceFile", "import_open_sdg",
+__all__ = ["ImportResult", "MetadataNote", "OpenSdgClash", "OpenSdgError", "ReportedRow", "SourceFile",
+           "import_open_sdg",
            "period_from_year", "plain_text", "reconciliation_text", "reported_rows_csv",
            "status_from_observation_status"]
 
@@ -61,13 +65,20 @@ class OpenSdgError(Exception):
     """The source cannot be imported at all (not an Open SDG repository, or a bad partner slug)."""
 
 
+class OpenSdgClash(OpenSdgError):
+    """The import clashes with the agenda in place: the message names both sides; nothing was written."""
+
+
 def import_open_sdg(source: Path, target: Path, partner: str, *, area: str | None = None,
                     title: str | None = None, today: date | None = None) -> ImportResult:
     """Read the Open SDG repository `source`; write the agenda and the partner package `partner` under `target`.
 
-    `target` is a project folder: `target/datapackages/common-agenda/` and `target/datapackages/<partner>/` are
-    replaced (both are written in full first, so a failure leaves the old ones in place). `area` names the
-    headline geography; `title` the partner; `today` dates the packages and bounds the periods.
+    `target` is a project folder. `target/datapackages/<partner>/` is replaced, and the agenda is written: in place of
+    the fictional example (whose partner packages and narratives are removed, as `indicators init` does) or of no
+    agenda; or merged into a real agenda, its goals, indicators, units, dimensions and geographies added and none
+    changed silently (an `AgendaClash` names both sides and writes nothing). Both folders are written in full
+    first, so a failure leaves the old ones in place. `area` names the headline geography; `title` the partner;
+    `today` dates the packages and bounds the periods.
     """
     source, target = Path(source), Path(target)
     if not SLUG.match(partner) or partner == AGENDA_FOLDER:
@@ -76,6 +87,16 @@ def import_open_sdg(source: Path, target: Path, partner: str, *, area: str | Non
     if not (source / "data").is_dir() and not (source / "meta").is_dir():
         raise OpenSdgError(f"{source} is not an Open SDG data repository: it has neither data/ nor meta/.")
     today = today or date.today()
+    project = Project(target)
+    example = example_agenda(project)
+    merge_into = None
+    if project.agenda_folder.exists() and example is None:
+        try:
+            merge_into = AgendaTables.read(project.agenda_folder)
+        except (OSError, ValueError, KeyError) as error:
+            raise OpenSdgError(f"The common agenda in {project.agenda_folder} cannot be read ({error}), so the "
+                               "import cannot be merged into it: run `indicators validate` and fix it first.") \
+                from error
     notes: list[MetadataNote] = []
     metadata, metadata_files = read_metadata(source, notes)
     raw_files = [read_data_file(path, source) for path in find_data_files(source, notes)]
@@ -85,12 +106,28 @@ def import_open_sdg(source: Path, target: Path, partner: str, *, area: str | Non
     mapped = [map_file(raw, metadata.get(raw.indicator, {}), places, today, taken) for raw in raw_files]
     agenda = assemble_agenda(mapped, metadata, metadata_files, places, notes)
     licence = source_licence(source)
-    write_packages(target, partner, agenda, mapped, licence, area_name, title or f"{area_name} SDG data", source,
-                   today)
+    try:
+        merged = write_packages(target, partner, agenda, mapped, licence, area_name,
+                                title or f"{area_name} SDG data", source, today, merge_into)
+    except AgendaClash as error:
+        raise OpenSdgClash(str(error)) from error
+    changes = Started(project.agenda_folder)
+    migrated: dict[str, list[str]] = {}
+    if example is not None:
+        remove_example(project, changes, keep=(partner,))
+        name_the_site(project, f"{area_name} SDG indicators", example, changes, area=area_name,
+                      backbone=title or f"{area_name} SDG data")
+    if merged is not None and merged.new_dimensions:
+        old_fields = [item["name"] for item in merge_into.observation_schema["fields"]]
+        new_fields = [item["name"] for item in merged.tables.observation_schema["fields"]]
+        for folder in partner_folders(project.datapackages):
+            if folder.name != partner:
+                files = add_blank_columns(folder, old_fields, new_fields, merged.tables.observation_schema)
+                if files:
+                    migrated[folder.name] = files
     without_data = tuple(indicator.id for indicator in agenda.indicators if not indicator.has_data)
-    others = tuple(folder.name for folder in sorted((target / "datapackages").iterdir())
-                   if folder.is_dir() and folder.name not in (AGENDA_FOLDER, partner)
-                   and not folder.name.startswith((".", "_")))
+    others = () if merged is not None else tuple(
+        folder.name for folder in partner_folders(project.datapackages) if folder.name != partner)
     return ImportResult(
         source=source,
         target=target,
@@ -104,4 +141,7 @@ def import_open_sdg(source: Path, target: Path, partner: str, *, area: str | Non
         geographies=len(agenda.geographies),
         units=len(agenda.units),
         other_partners=others,
+        merged=merged,
+        example_removed=tuple(changes.removed),
+        migrated=migrated,
     )

@@ -132,8 +132,8 @@ def map_file(raw: DataFile, meta: dict, places: Places, today: date, taken: set[
     flag = flag.where(~suppressed, "suppressed")
     status_note = status_note.where(~suppressed, status_text)
 
-    starts = {label: parse_period(label).start_year for label in pd.unique(period[keep]) if label}
-    future = period.isin({label for label, start in starts.items() if start > today.year})
+    future = period.isin({label for label in pd.unique(period[keep])
+                          if label and not parse_period(label).has_begun(today.year, today.month)})
     report(future, "future-period", lambda label: f"The period {label} has not begun yet: only periods that have "
                                                   "begun are published.", period)
 

@@ -67,6 +67,9 @@ class ImportResult:
     geographies: int
     units: int
     other_partners: tuple[str, ...]  # packages already in the target, written for another agenda
+    merged: object | None = None  # tools.agenda.Merged, when the import was merged into a real agenda
+    example_removed: tuple[str, ...] = ()  # the fictional example's folders and files the import replaced
+    migrated: dict[str, list[str]] = field(default_factory=dict)  # partner → files given the new dimension columns
 
     @property
     def rows_in_files(self) -> int:
@@ -115,6 +118,20 @@ def reconciliation_text(result: ImportResult, every_file: bool = True) -> str:
         lines.append(f"{len(result.notes)} notes on the metadata:")
         for rule, count in result.notes_by_rule().items():
             lines.append(f"  {count:>8,}  {rule}")
+    if result.example_removed:
+        lines.append("Replaced the fictional example: removed " + ", ".join(result.example_removed) + ".")
+    if result.merged is not None:
+        added = {table: keys for table, keys in result.merged.added.items() if keys}
+        updated = {table: keys for table, keys in result.merged.updated.items() if keys}
+        lines.append("Merged into the agenda in place: "
+                     + ("added " + ", ".join(f"{len(keys)} {table}" for table, keys in added.items())
+                        if added else "nothing new")
+                     + ("; updated " + "; ".join(f"{table} " + ", ".join(keys[:10])
+                                                + (f" and {len(keys) - 10} more" if len(keys) > 10 else "")
+                                                for table, keys in updated.items()) if updated else "")
+                     + ".")
+    for partner, files in result.migrated.items():
+        lines.append(f"New dimension columns, blank, added to {partner}: " + ", ".join(files) + ".")
     if result.other_partners:
         lines.append("These packages were written for another agenda and will not validate against this one: "
                      + ", ".join(result.other_partners) + ".")

@@ -11,132 +11,41 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from generator.compute.periods import PERIOD_PATTERN
 from generator.importers.open_sdg.agenda import ImportedAgenda
 from generator.importers.open_sdg.data_files import map_unique
 from generator.importers.open_sdg.licence import attribution_statement
 from generator.importers.open_sdg.mapping import OBSERVATION_FIELDS_AFTER, OBSERVATION_FIELDS_BEFORE, MappedFile
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
-
-_SLUG_PATTERN = "[a-z0-9][a-z0-9-]*"
-
-
-def _field(name: str, kind: str = "string", *, required: bool = False, unique: bool = False, **extra) -> dict:
-    constraints = {key: value for key, value in extra.items() if key in ("pattern", "enum", "minimum", "maximum")}
-    if required:
-        constraints["required"] = True
-    if unique:
-        constraints["unique"] = True
-    described = {"name": name, "type": kind}
-    if "description" in extra:
-        described["description"] = extra["description"]
-    if constraints:
-        described["constraints"] = constraints
-    return described
-
-
-def _agenda_resources() -> list[dict]:
-    """The agenda's tables and their schemas, as the generator reads them (generator/agenda.py)."""
-    period = {"pattern": PERIOD_PATTERN}
-    tables = {
-        "goals": ([_field("id", required=True, unique=True, pattern=_SLUG_PATTERN), _field("title", required=True),
-                   _field("summary")], ["id"], []),
-        "units": ([_field("id", required=True, unique=True, pattern="[a-z0-9_]+"), _field("label", required=True),
-                   _field("symbol"), _field("minimum", "number"), _field("maximum", "number"),
-                   _field("integer", "boolean", required=True)], ["id"], []),
-        "dimensions": ([_field("id", required=True, unique=True, pattern="[a-z][a-z0-9_]*"),
-                        _field("label", required=True), _field("description"), _field("reference_group")], ["id"], []),
-        "groups": ([_field("dimension", required=True), _field("group", required=True)], ["dimension", "group"],
-                   [(["dimension"], "dimensions", ["id"])]),
-        "geographies": ([_field("id", required=True, unique=True, pattern=_SLUG_PATTERN),
-                         _field("name", required=True), _field("kind"), _field("parent")], ["id"],
-                        [(["parent"], "", ["id"])]),
-        "indicators": ([
-            _field("id", required=True, unique=True, pattern=_SLUG_PATTERN), _field("goal", required=True),
-            _field("title", required=True), _field("definition", required=True), _field("unit", required=True),
-            _field("direction", required=True, enum=["increase", "decrease"]),
-            _field("decimals", "integer", required=True, minimum=0, maximum=6),
-            _field("baseline_period", **period), _field("target_value", "number"),
-            _field("target_period", **period),
-            _field("dimensions", description="The dimensions this indicator may be broken down by: dimension ids "
-                                             "separated by spaces."),
-            _field("steward", required=True, description="The slug of the partner that publishes this indicator."),
-            _field("source"),
-            _field("progress_series", pattern="[a-z_]+( [a-z_]+)*",
-                   description="Which series count towards the indicator's status: 'total' (the headline series, "
-                               "the default) and/or dimension ids, whose groups are averaged and count once; 'none' "
-                               "for no status."),
-            _field("limit", "number", description="A natural limit the indicator cannot pass (such as 100 for a "
-                                                  "percent); only used without a target."),
-            _field("progress_thresholds", pattern="-?[0-9.]+ -?[0-9.]+ -?[0-9.]+",
-                   description="Overrides the published thresholds for this indicator: high, medium and low, "
-                               "separated by spaces."),
-            _field("next_update", description="When the next data are expected, in words."),
-        ], ["id"], [(["goal"], "goals", ["id"]), (["unit"], "units", ["id"])]),
-    }
-    resources = []
-    for name, (fields, primary_key, foreign_keys) in tables.items():
-        schema = {"fields": fields, "primaryKey": primary_key}
-        if foreign_keys:
-            schema["foreignKeys"] = [{"fields": own, "reference": {"resource": resource, "fields": theirs}}
-                                     for own, resource, theirs in foreign_keys]
-        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
-    return resources
-
-
-def _observation_schema(dimensions: list[dict]) -> dict:
-    def text(name, title, description, **constraints):
-        described = {"name": name, "type": "string", "title": title, "description": description}
-        if constraints:
-            described["constraints"] = constraints
-        return described
-
-    def number(name, title, description):
-        return {"name": name, "type": "number", "title": title, "description": description}
-
-    return {
-        "description": "The one observation schema every partner package uses. One row is one value of one shared "
-                       "indicator for one period, one geography and one combination of dimension values; a blank "
-                       "dimension means the total.",
-        "fieldsMatch": "equal",
-        "missingValues": [""],
-        "fields": [
-            text("indicator", "Indicator", "The shared indicator's id, as in the common agenda's indicators.csv.",
-                 required=True),
-            text("period", "Period", "A year (2024), a school or financial year (2023-24) or a quarter (2024-Q2).",
-                 required=True, pattern=PERIOD_PATTERN),
-            text("geography", "Geography", "The geography's id, as in the common agenda's geographies.csv.",
-                 required=True),
-            *(text(row["id"], row["label"], f"Blank for all groups of {row['label']} together.")
-              for row in dimensions),
-            text("unit", "Unit", "The indicator's unit id, as in the common agenda's units.csv.", required=True),
-            number("value", "Value", "The observed value. Leave blank only when the status is suppressed."),
-            number("lower_bound", "Lower bound", "Lower bound of the confidence interval, if any."),
-            number("upper_bound", "Upper bound", "Upper bound of the confidence interval, if any."),
-            number("numerator", "Numerator", "The count the value was computed from, if published."),
-            number("denominator", "Denominator", "The population the value was computed over, if published."),
-            text("status", "Status", "Blank for a final value; otherwise provisional, estimated, suppressed or "
-                 "break_in_series (the first value after a change of method).",
-                 enum=["provisional", "estimated", "suppressed", "break_in_series"]),
-            text("note", "Note", "A note for readers about this value, in plain text."),
-        ],
-    }
-
+from generator.load.agenda_schema import agenda_resources, observation_schema
+from generator.tools.agenda import AgendaTables, Merged, dimension_order, merge_agendas, write_activity_schema
 
 def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: list[MappedFile], licence: dict,
-                   area_name: str, partner_title: str, source: Path, today: date) -> None:
-    """Both folders written in full beside the old ones, then swapped in: a failure leaves the old ones."""
+                   area_name: str, partner_title: str, source: Path, today: date,
+                   merge_into: AgendaTables | None = None) -> Merged | None:
+    """Both folders written in full beside the old ones, then swapped in: a failure leaves the old ones.
+
+    With `merge_into` (the agenda in place, when it is a real one), the imported agenda is merged into it
+    (`tools.agenda.merge_agendas`: an `AgendaClash` writes nothing) rather than written over it.
+    """
     datapackages = target / "datapackages"
     datapackages.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".import-", dir=datapackages))
+    merged = None
     try:
         agenda_folder, partner_folder = staging / AGENDA_FOLDER, staging / partner
         agenda_folder.mkdir()
         partner_folder.mkdir()
         created = f"{today.isoformat()}T00:00:00Z"
         _write_agenda(agenda_folder, agenda, partner, licence, area_name, created)
+        order = agenda.dimension_order
+        if merge_into is not None:
+            merged = merge_agendas(merge_into, AgendaTables.read(agenda_folder), partner,
+                                   f"datapackages/{AGENDA_FOLDER}", f"the import of {source.name}")
+            shutil.rmtree(agenda_folder)
+            merged.tables.write(agenda_folder)
+            order = dimension_order(merged.tables)
         shutil.copyfile(agenda_folder / OBSERVATION_SCHEMA_FILE, partner_folder / OBSERVATION_SCHEMA_FILE)
-        rows = _write_observations(partner_folder / "observations.csv", mapped, agenda.dimension_order)
+        rows = _write_observations(partner_folder / "observations.csv", mapped, order)
         _write_partner(partner_folder, partner, partner_title, licence, source, created, rows, agenda)
         for folder in (agenda_folder, partner_folder):
             final = datapackages / folder.name
@@ -146,6 +55,7 @@ def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: l
             folder.rename(final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return merged
 
 
 def _write_agenda(folder: Path, agenda: ImportedAgenda, partner: str, licence: dict, area_name: str,
@@ -168,13 +78,14 @@ def _write_agenda(folder: Path, agenda: ImportedAgenda, partner: str, licence: d
             "contact": "",
             "data_licence": licence["name"],
         },
-        "resources": _agenda_resources(),
+        "resources": agenda_resources(),
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
-    schema = _observation_schema(agenda.dimensions)
+    schema = observation_schema(agenda.dimensions)
     (folder / OBSERVATION_SCHEMA_FILE).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
                                                   encoding="utf-8")
+    write_activity_schema(folder)
     indicator_rows = [{
         "id": item.id, "goal": item.goal, "title": item.title, "definition": item.definition, "unit": item.unit,
         "direction": item.direction, "decimals": item.decimals, "baseline_period": item.baseline_period,
@@ -185,7 +96,7 @@ def _write_agenda(folder: Path, agenda: ImportedAgenda, partner: str, licence: d
     } for item in agenda.indicators]
     tables = {"goals": agenda.goals, "units": agenda.units, "dimensions": agenda.dimensions,
               "groups": agenda.groups, "geographies": agenda.geographies, "indicators": indicator_rows}
-    for resource in _agenda_resources():
+    for resource in agenda_resources():
         fields = [described["name"] for described in resource["schema"]["fields"]]
         _write_csv(folder / resource["path"], fields, tables[resource["name"]])
 
