@@ -150,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="also build generated initiatives of N and 2N indicators and print each stage's ratio "
                             "(default 100; 0 to skip)")
     bench.add_argument("--uk-source", type=Path, default=None, metavar="DIR",
-                       help="the UK's Open SDG data (default /work/shared/real-data/uk-sdg)")
+                       help="the UK's Open SDG data (default ../shared/real-data/uk-sdg beside the project)")
     bench.add_argument("--work", type=Path, metavar="DIR", help="folder for the temporary projects")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
     bench.set_defaults(run=_bench_build)

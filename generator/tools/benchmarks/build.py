@@ -34,7 +34,8 @@ SCALES = ("example", "uk", "generated")
 KINDS = ("build", "rebuild", "1 change")
 BASELINE = "example"
 REPOSITORY = Path(__file__).resolve().parents[3]
-UK_SOURCE = Path("/work/shared/real-data/uk-sdg")
+# The UK's Open SDG data, in the folder `shared/` kept beside the project's (see its README).
+UK_SOURCE = REPOSITORY.parent / "shared" / "real-data" / "uk-sdg"
 
 
 def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, observations: int = 5_000_000,
