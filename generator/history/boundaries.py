@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from collections import defaultdict
 from pathlib import PurePosixPath
 
+from generator.history import git
+from generator.history.git import GitError
 from generator.load.agenda import AGENDA_FOLDER
 from generator.load.lines import FileLayout
 from generator.problems import WARNING, Problem
@@ -24,8 +25,6 @@ from generator.load.project import Project
 
 # A message names at most this many files of each partner, then says how many more there are.
 FILES_NAMED = 5
-# `git diff` on a large repository with a cold cache can take a while; a hung git must not hang CI forever.
-GIT_TIMEOUT_SECONDS = 120
 # A revision of a whole series would otherwise bury the report: name this many per file, then count the rest.
 REVISIONS_NAMED = 20
 # The columns that hold what was measured; every other column of an observation says which observation it is.
@@ -33,20 +32,16 @@ MEASUREMENT_FIELDS = frozenset({"unit", "value", "lower_bound", "upper_bound", "
                                 "note"})
 
 
-class GitError(Exception):
-    """git could not list the changes; the message is git's own, or says why git did not run."""
-
-
 def check_changes(project: Project, base: str) -> list[Problem]:
     """The partner-boundary problems of the changes between the merge base of `base` and HEAD."""
     try:
-        merge_base = _merge_base(project, base)
-        paths = changed_files(project, base, merge_base)
+        merge_base = git.merge_base(project.root, base)
+        paths = git.changed_files(project.root, merge_base)
         revisions = revised_values(project, merge_base, paths)
     except GitError as error:
         return [Problem(
             "git-error",
-            f'The changes since "{base}" cannot be listed: {error}',
+            f'The changes since "{base}" cannot be listed: {error}.',
             "Check that the folder is a git repository and that the base branch has been fetched with its "
             "history (in GitHub Actions: actions/checkout with fetch-depth: 0), then pass it as --base, "
             "for example --base origin/main.",
@@ -55,37 +50,21 @@ def check_changes(project: Project, base: str) -> list[Problem]:
     return boundary_problems(paths) + revisions
 
 
-def changed_files(project: Project, base: str, merge_base: str | None = None) -> list[str]:
-    """Every path changed between the merge base of `base` and HEAD, relative to the project's root.
-
-    Renames are listed as a deletion and an addition, so a file moved from one partner's folder to another's
-    counts for both partners. A project kept in a subfolder of a larger repository sees only the changes
-    under that folder.
-    """
-    merge_base = merge_base or _merge_base(project, base)
-    output = _git(project, "diff", "--name-only", "--no-renames", "--relative", "-z", merge_base, "HEAD", "--")
-    return [path for path in output.split("\0") if path]
-
-
 def revised_values(project: Project, merge_base: str, paths: list[str]) -> list[Problem]:
     """A warning for each observation whose value or status differs from the one published at the merge base.
 
     Only partners' CSV files that existed at the merge base are compared; a file that is not an observation
     table, or not readable as CSV, is left to validation, which reports it properly.
     """
+    compared = [(path, _package_folder(path)) for path in paths
+                if _package_folder(path) not in (None, AGENDA_FOLDER) and path.endswith(".csv")
+                # git reads names a line each: a name with a line break cannot be asked for (nor is it valid).
+                and "\n" not in path and (project.root / path).is_file()]
+    earlier = git.read_blobs(project.root, [f"{merge_base}:./{path}" for path, _ in compared])
     problems: list[Problem] = []
-    for path in paths:
-        folder = _package_folder(path)
-        if folder is None or folder == AGENDA_FOLDER or not path.endswith(".csv"):
-            continue
-        current_file = project.root / path
-        if not current_file.is_file():
-            continue
-        try:
-            before = _git(project, "show", f"{merge_base}:./{path}")
-        except GitError:
-            continue  # a new file revises nothing
-        problems += _revisions_in_file(before, current_file, path, folder)
+    for (path, folder), before in zip(compared, earlier):
+        if before is not None:  # a new file revises nothing
+            problems += _revisions_in_file(before.decode("utf-8", "replace"), project.root / path, path, folder)
     return problems
 
 
@@ -201,18 +180,6 @@ def boundary_problems(paths: list[str]) -> list[Problem]:
     return problems
 
 
-def _merge_base(project: Project, base: str) -> str:
-    if not base or base.startswith("-"):
-        # git would read it as an option (`--output=FILE` writes a file), never as a branch.
-        raise GitError(f'"{base}" is not a branch, tag or commit.')
-    _git(project, "rev-parse", "--git-dir")  # outside a repository, `git diff` would compare folders instead
-    merge_base = _git(project, "merge-base", "--end-of-options", base, "HEAD").strip()
-    if not merge_base:
-        raise GitError(f'HEAD and "{base}" have no commit in common (in a shallow clone, the commits that join '
-                       "them may not have been fetched).")
-    return merge_base
-
-
 def _package_folder(path: str) -> str | None:
     """The folder under datapackages/ that a path lies in; None for a path elsewhere or a file beside them."""
     parts = PurePosixPath(path).parts
@@ -226,21 +193,3 @@ def _files(paths: list[str]) -> str:
     if len(paths) > FILES_NAMED:
         named += f" and {len(paths) - FILES_NAMED} more"
     return named
-
-
-def _git(project: Project, *arguments: str) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(project.root), *arguments],
-            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=GIT_TIMEOUT_SECONDS,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed, or not on the PATH.") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git did not answer within {GIT_TIMEOUT_SECONDS} seconds.") from None
-    if result.returncode == 1 and arguments[0] == "merge-base" and not result.stderr.strip():
-        return ""  # the two commits share no history
-    if result.returncode != 0:
-        message = " ".join(result.stderr.split()) or f"git exited with status {result.returncode}."
-        raise GitError(message.removeprefix("fatal: "))
-    return result.stdout

@@ -18,7 +18,6 @@ import math
 import os
 import pickle
 import re
-import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -31,6 +30,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from generator.history import git
+from generator.history.git import GitError
 from generator.load.agenda import MEASURE_FIELDS, Agenda
 from generator.load.cells import Cells, Column, TextTable, read_cells
 from generator.compute.observations import key_fields, observations_of_texts
@@ -41,8 +42,6 @@ from generator.compute.trends import compute_trends
 # The page and the feed list at most this many releases, newest first: a feed reader needs the recent ones, and
 # reading the whole history of a busy repository would slow every build.
 MAX_RELEASES = 50
-# A hung git (a network filesystem, a lock) must not hang the build.
-GIT_TIMEOUT_SECONDS = 60
 ATOM = "http://www.w3.org/2005/Atom"
 # Before the first release there is no date to give the feed; this one is fixed so that rebuilds are identical.
 EPOCH = "2000-01-01T00:00:00Z"
@@ -106,10 +105,6 @@ class Updates:
         return max((release.date for release in self.releases if release.date), default=EPOCH)
 
 
-class _NoHistory(Exception):
-    """git cannot give the history; the message says why."""
-
-
 def collect_updates(root: Path, agenda: Agenda, packages: tuple[PartnerPackage, ...],
                     limit: int = MAX_RELEASES, cache: Path | None = None, salt: str = "") -> Updates:
     """The newest `limit` releases of every package, from git when `root` is in a repository, else from packages.
@@ -119,8 +114,8 @@ def collect_updates(root: Path, agenda: Agenda, packages: tuple[PartnerPackage, 
     commit never changes, so a build after one merged pull request computes that one release.
     """
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
-    except _NoHistory as reason:
+        git.require_commits(root)
+    except GitError as reason:
         releases = [_release(package, agenda, _Version.of_package(package, ()), None, _package_date(package), "", "")
                     for package in packages]
         return Updates(_newest(releases, limit), FROM_PACKAGES, str(reason))
@@ -134,8 +129,8 @@ def collect_updates(root: Path, agenda: Agenda, packages: tuple[PartnerPackage, 
 def history_fingerprint(root: Path) -> str:
     """The newest commit touching the packages ("" without git): the updates page changes when it does."""
     try:
-        return _git(root, "log", "--first-parent", "-n1", "--format=%H", "--", "./datapackages").strip()
-    except _NoHistory:
+        return git.newest_commit(root, "datapackages")
+    except GitError:
         return ""
 
 
@@ -148,33 +143,29 @@ def _newest(releases: list[Release], limit: int) -> tuple[Release, ...]:
 def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agenda, limit: int,
                   cache: Path | None, salt: str) -> list[Release]:
     folder = _folder_in_repository(repository.root, package)
-    log = _git(repository.root, "log", "--first-parent", f"-n{limit}", "--format=%H%x00%P%x00%cI%x00%s", "--",
-               f"./{folder}")
-    # (commit, first parent or "" for a root commit, date, subject), newest first.
-    commits = [(commit, parents.split(" ")[0], date, subject)
-               for commit, parents, date, subject in (line.split("\0", 3) for line in log.splitlines())]
-    keys = {commit: _release_key(salt, package, folder, commit, parent) for commit, parent, _, _ in commits}
+    commits = git.first_parent_commits(repository.root, folder, limit)
+    keys = {commit.hash: _release_key(salt, package, folder, commit.hash, commit.parent) for commit in commits}
     stored = {commit: _stored_release(cache, key) for commit, key in keys.items()}
-    to_read = [revision for commit, parent, _, _ in commits if stored[commit] is _MISSING
-               for revision in (commit, parent) if revision]
-    newest = commits[0][0] if commits else None
+    to_read = [revision for commit in commits if stored[commit.hash] is _MISSING
+               for revision in (commit.hash, commit.parent) if revision]
+    newest = commits[0].hash if commits else None
     current = _Version.of_package(package, repository.files_on_disk(package.folder, _data_paths(package.descriptor))
                                   if commits else ())
     repository.know(current, package)
     versions = repository.versions(folder, [*to_read, *([newest] if newest else [])])
     releases = []
-    for commit, parent, date, subject in commits:
-        release = stored[commit]
+    for commit in commits:
+        release = stored[commit.hash]
         if release is _MISSING:
-            after, before = versions[commit], versions[parent] if parent else None
+            after, before = versions[commit.hash], versions[commit.parent] if commit.parent else None
             if after is None or (before is not None and after.same_as(before)):
                 release = None  # the package was removed, or only its README changed: not a data release
             else:
                 if before is not None:
                     repository.relate(before, after)
-                release = _release(package, agenda, after, before, date, commit, subject,
+                release = _release(package, agenda, after, before, commit.date, commit.hash, commit.subject,
                                    lambda: repository.changed_indicators(before, after))
-            _store_release(cache, keys[commit], release)
+            _store_release(cache, keys[commit.hash], release)
         if release is not None:
             releases.append(release)
     newest_version = versions[newest] if newest else None
@@ -225,7 +216,6 @@ class _Repository:
 
     def __init__(self, root: Path):
         self.root = root
-        self.prefix = _git(root, "rev-parse", "--show-prefix").strip()  # the project's folder in the repository
         self._texts: dict[str, TextTable | None] = {}
         self._one_line_a_row: set[str] = set()  # blobs whose text has row i on line i + 2, as the file has them
         self._later: dict[str, str] = {}  # blob → the blob of the same file in the next version, to diff from
@@ -235,8 +225,7 @@ class _Repository:
         """The package in `folder` at each revision, None where it did not exist; two git calls in all."""
         revisions = list(dict.fromkeys(revisions))
         found: dict[str, _Version | None] = {}
-        descriptors = _cat_file(self.root, [f"{revision}:{self.prefix}{folder}/datapackage.json"
-                                            for revision in revisions], contents=True)
+        descriptors = git.read_blobs(self.root, [f"{revision}:./{folder}/datapackage.json" for revision in revisions])
         paths: dict[str, list[str]] = {}
         for revision, data in zip(revisions, descriptors):
             try:
@@ -249,11 +238,11 @@ class _Repository:
             else:
                 found[revision] = None
         names = [(revision, path) for revision, revision_paths in paths.items() for path in revision_paths]
-        blobs = _cat_file(self.root, [f"{revision}:{self.prefix}{folder}/{path}" for revision, path in names])
+        blobs = git.blob_ids(self.root, [f"{revision}:./{folder}/{path}" for revision, path in names])
         files: dict[str, list[tuple[str, str]]] = {revision: [] for revision in paths}
         for (revision, path), blob in zip(names, blobs):
             if blob is not None:  # a file missing then is left out, as the validator would have refused it
-                files[revision].append((path, blob.decode()))
+                files[revision].append((path, blob))
         return {revision: None if version is None else self._version(version, tuple(files[revision]))
                 for revision, version in found.items()}
 
@@ -262,8 +251,7 @@ class _Repository:
         existing = [path for path in paths if (folder / path).is_file()]
         if not existing:
             return ()
-        blobs = _git(self.root, "hash-object", "--", *(str(folder / path) for path in existing)).split()
-        return tuple(zip(existing, blobs))
+        return tuple(zip(existing, git.hash_files(self.root, [folder / path for path in existing])))
 
     def know(self, version: _Version, package: PartnerPackage) -> None:
         """Take the files of the package as built for any version with the same blobs: the newest commit's files
@@ -306,43 +294,21 @@ class _Repository:
         later = self._later.get(blob)
         text = None
         if later is not None and self._text(later) is not None and later in self._one_line_a_row:
-            derived = _before_change(self._texts[later], _git_or_none(
-                self.root, "diff", "--no-color", "--no-ext-diff", "--text", "-U0", blob, later))
+            try:
+                diff = git.run(self.root, "diff", "--no-color", "--no-ext-diff", "--text", "-U0", blob, later)
+            except GitError:
+                diff = None
+            derived = _before_change(self._texts[later], diff)
             if derived is not None:
                 text, self._changed[blob, later] = derived
         if text is None:
-            text, cells = _read_text(subprocess.run(["git", "-C", str(self.root), "cat-file", "blob", blob],
-                                                    capture_output=True, timeout=GIT_TIMEOUT_SECONDS).stdout)
+            text, cells = _read_text(git.read_blobs(self.root, [blob])[0] or b"")
             if text is not None and _one_line_a_row(cells):
                 self._one_line_a_row.add(blob)
         else:
             self._one_line_a_row.add(blob)
         self._texts[blob] = text
         return text
-
-
-def _cat_file(root: Path, names: list[str], contents: bool = False) -> list[bytes | None]:
-    """For each `revision:path`, its contents (or its blob id, without `contents`); None where there is none."""
-    if not names:
-        return []
-    result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch" if contents else "--batch-check"],
-                            input="".join(f"{name}\n" for name in names).encode(), capture_output=True,
-                            timeout=GIT_TIMEOUT_SECONDS)
-    output, at, answers = result.stdout, 0, []
-    for _ in names:
-        end = output.index(b"\n", at)
-        header = output[at:end].split(b" ")
-        at = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            answers.append(None)  # missing, or not a file
-            continue
-        if not contents:
-            answers.append(header[0])
-            continue
-        size = int(header[2])
-        answers.append(output[at: at + size])
-        at += size + 1
-    return answers
 
 
 def _read_text(data: bytes) -> tuple[TextTable | None, Cells | None]:
@@ -662,26 +628,6 @@ def _instant(date: str) -> float:
 
 def _folder_in_repository(root: Path, package: PartnerPackage) -> str:
     return package.folder.resolve().relative_to(root.resolve()).as_posix()
-
-
-def _git_or_none(root: Path, *arguments: str) -> str | None:
-    try:
-        return _git(root, *arguments)
-    except _NoHistory:
-        return None
-
-
-def _git(root: Path, *arguments: str) -> str:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, timeout=GIT_TIMEOUT_SECONDS)
-    except FileNotFoundError:
-        raise _NoHistory("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise _NoHistory(f"git did not answer within {GIT_TIMEOUT_SECONDS} seconds") from None
-    if result.returncode != 0:
-        message = " ".join(result.stderr.decode("utf-8", "replace").split()).removeprefix("fatal: ")
-        raise _NoHistory(message or "the project is not a git repository with commits")
-    return result.stdout.decode("utf-8", "replace")
 
 
 # The feed -------------------------------------------------------------------------------------------------------
