@@ -17,7 +17,6 @@ import json
 import math
 import os
 import pickle
-import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -33,7 +32,7 @@ import pyarrow as pa
 from generator.history import git
 from generator.history.git import GitError
 from generator.load.agenda import MEASURE_FIELDS, Agenda
-from generator.load.cells import Cells, Column, TextTable, read_cells
+from generator.load.cells import Column, TextTable, read_cells
 from generator.compute.observations import key_fields, observations_of_texts
 from generator.load.packages import PartnerPackage
 from generator.compute.periods import is_period
@@ -161,10 +160,7 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
             if after is None or (before is not None and after.same_as(before)):
                 release = None  # the package was removed, or only its README changed: not a data release
             else:
-                if before is not None:
-                    repository.relate(before, after)
-                release = _release(package, agenda, after, before, commit.date, commit.hash, commit.subject,
-                                   lambda: repository.changed_indicators(before, after))
+                release = _release(package, agenda, after, before, commit.date, commit.hash, commit.subject)
             _store_release(cache, keys[commit.hash], release)
         if release is not None:
             releases.append(release)
@@ -216,10 +212,7 @@ class _Repository:
 
     def __init__(self, root: Path):
         self.root = root
-        self._texts: dict[str, TextTable | None] = {}
-        self._one_line_a_row: set[str] = set()  # blobs whose text has row i on line i + 2, as the file has them
-        self._later: dict[str, str] = {}  # blob → the blob of the same file in the next version, to diff from
-        self._changed: dict[tuple[str, str], set[str]] = {}  # (blob, later blob) → indicators of the changed rows
+        self._texts: dict[str, TextTable | None] = {}  # blob → the file's rows; None when it cannot be read
 
     def versions(self, folder: str, revisions: list[str]) -> dict[str, _Version | None]:
         """The package in `folder` at each revision, None where it did not exist; two git calls in all."""
@@ -261,140 +254,33 @@ class _Repository:
             return
         for (_, blob), file in zip(version.files, read):
             self._texts[blob] = file.text
-            if _one_line_a_row(file.cells):
-                self._one_line_a_row.add(blob)
-
-    def relate(self, earlier: _Version, later: _Version) -> None:
-        """Say that `earlier` came just before `later`: a file of `earlier` can then be read as the same file of
-        `later` less the lines the commit changed, a cost that grows with the change and not with the file."""
-        later_blobs = dict(later.files)
-        for path, blob in earlier.files:
-            if later_blobs.get(path, blob) != blob:
-                self._later.setdefault(blob, later_blobs[path])
-
-    def changed_indicators(self, earlier: _Version, later: _Version) -> set[str] | None:
-        """The indicators of the rows that differ between two versions read by their diffs; None if one was not."""
-        if [path for path, _ in earlier.files] != [path for path, _ in later.files]:
-            return None
-        indicators: set[str] = set()
-        for (_, blob), (_, later_blob) in zip(earlier.files, later.files):
-            if blob != later_blob:
-                if (blob, later_blob) not in self._changed:
-                    return None
-                indicators |= self._changed[blob, later_blob]
-        return indicators
 
     def _version(self, version: str, files: tuple[tuple[str, str], ...]) -> _Version:
-        return _Version(version, files, lambda: [text for text in (self._text(blob) for _, blob in files)
-                                                 if text is not None])
+        return _Version(version, files, lambda: self._read([blob for _, blob in files]))
 
-    def _text(self, blob: str) -> TextTable | None:
-        if blob in self._texts:
-            return self._texts[blob]
-        later = self._later.get(blob)
-        text = None
-        if later is not None and self._text(later) is not None and later in self._one_line_a_row:
-            try:
-                diff = git.run(self.root, "diff", "--no-color", "--no-ext-diff", "--text", "-U0", blob, later)
-            except GitError:
-                diff = None
-            derived = _before_change(self._texts[later], diff)
-            if derived is not None:
-                text, self._changed[blob, later] = derived
-        if text is None:
-            text, cells = _read_text(git.read_blobs(self.root, [blob])[0] or b"")
-            if text is not None and _one_line_a_row(cells):
-                self._one_line_a_row.add(blob)
-        else:
-            self._one_line_a_row.add(blob)
-        self._texts[blob] = text
-        return text
+    def _read(self, blobs: list[str]) -> list[TextTable]:
+        """The rows of each file that can be read; the blobs not read before are read in one git process."""
+        unread = [blob for blob in dict.fromkeys(blobs) if blob not in self._texts]
+        for blob, data in zip(unread, git.read_blobs(self.root, unread)):
+            self._texts[blob] = None if data is None else _read_text(data)
+        return [text for text in (self._texts[blob] for blob in blobs) if text is not None]
 
 
-def _read_text(data: bytes) -> tuple[TextTable | None, Cells | None]:
-    """A data file of an earlier version, read as the package reader reads one (None if it cannot be), and its
-    records as pyarrow cut them, when it did."""
+def _read_text(data: bytes) -> TextTable | None:
+    """A data file of an earlier version, read as the package reader reads one; None if it cannot be."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "observations.csv"
         path.write_bytes(data)
         cells = read_cells(path)
         text = cells.table(path) if cells is not None else None
         if text is not None:
-            return text, cells
+            return text
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
         except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            return None, None
-        frame.columns = [str(column).strip() for column in frame.columns]
-        return TextTable.of_frame(frame), None
-
-
-def _one_line_a_row(cells: Cells | None) -> bool:
-    """Whether the file's row i is on line i + 2: no record spans lines, none was set aside."""
-    return cells is not None and cells.records is None and not cells.odd and cells.lines == cells.record_count
-
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-
-
-def _before_change(later: TextTable, diff: str | None) -> tuple[TextTable, set[str]] | None:
-    """The file before a commit, from the file after it (row i on line i + 2) and the commit's diff of it, and the
-    indicators of the rows the commit changed.
-
-    None when the diff cannot say it for certain: the header changed, or a removed line is not one whole record
-    of plain cells (a quote, a carriage return). Then the file is read whole.
-    """
-    if not diff:
-        return None
-    ends, shifts, removed_lines, removed, added = [], [], [], [], []
-    hunks = 0
-    for line in diff.split("\n"):
-        hunk = _HUNK.match(line)
-        if hunk:
-            old_start, old_count, new_start, new_count = (int(number) if number is not None else 1
-                                                          for number in hunk.groups())
-            if old_start <= 1 or new_start <= 1:
-                return None  # the header, or lines before the first row
-            hunks += 1
-            # A line after the hunk in the later file stood `old_count - new_count` lines further in the earlier.
-            ends.append(new_start + max(new_count, 1))
-            shifts.append(old_count - new_count)
-            removed_lines += range(old_start, old_start + old_count)
-            added += range(new_start, new_start + new_count)
-        elif hunks and line.startswith("-"):
-            removed.append(line[1:])
-        elif line.startswith("Binary files"):
             return None
-    if not hunks or len(removed) != len(removed_lines):
-        return None
-    if any('"' in line or "\r" in line for line in removed):
-        return None
-    cells = [line.split(",") for line in removed]
-    if any(len(row) != len(later.names) for row in cells):
-        return None
-    added_rows = np.array(added, dtype=np.int64) - 2
-    kept = np.ones(later.row_count, dtype=bool)
-    kept[added_rows] = False
-    kept_lines = np.flatnonzero(kept) + 2
-    order_of_ends = np.argsort(ends, kind="stable")
-    passed = np.searchsorted(np.array(ends)[order_of_ends], kept_lines, side="right")
-    earlier_lines = kept_lines + np.concatenate([[0], np.cumsum(np.array(shifts)[order_of_ends])])[passed]
-    lines = np.concatenate([earlier_lines, np.array(removed_lines, dtype=np.int64)])
-    order = np.argsort(lines, kind="stable")
-    if not np.array_equal(lines[order], np.arange(2, len(lines) + 2)):
-        return None  # the arithmetic must give every line of the earlier file once; if not, read it
-    columns = []
-    for number, column in enumerate(later.columns):
-        texts = pa.concat_arrays([column.values, pa.array([row[number] for row in cells], pa.large_string())])
-        coded = texts.dictionary_encode()
-        renumber = coded.indices.to_numpy(zero_copy_only=False)
-        codes = np.concatenate([renumber[column.codes[kept]], renumber[len(column.values):]])[order]
-        columns.append(Column(coded.dictionary, codes))
-    changed = set()
-    if "indicator" in later:
-        changed = {*later["indicator"].texts[later["indicator"].codes[added_rows]].tolist(),
-                   *(row[later.names.index("indicator")] for row in cells)}
-    return TextTable(later.names, tuple(columns), len(lines)), changed
+        frame.columns = [str(column).strip() for column in frame.columns]
+        return TextTable.of_frame(frame)
 
 
 def _data_paths(descriptor: dict) -> list[str]:
@@ -467,17 +353,13 @@ def _release_path(cache: Path, key: str) -> Path:
 
 
 def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _Version | None, date: str,
-             commit: str, message: str, known_changes: Callable[[], set[str] | None] = lambda: None) -> Release:
-    """The release of `after`, compared with `before`; `known_changes` may tell, once both are read, the indicators
-    of the rows that differ, else they are found by comparing the rows."""
+             commit: str, message: str) -> Release:
+    """The release of `after`, compared with `before`."""
     if before is None:
         new, old = _observations(after.texts, agenda, package.slug), None
     else:
         # Only an indicator with a row that is not in both versions can have changed: the others are not read.
-        after_texts, before_texts = after.texts, before.texts
-        changed = known_changes()
-        if changed is None:
-            changed = _indicators_of_changed_rows(after_texts, before_texts)
+        changed = _indicators_of_changed_rows(after.texts, before.texts)
         new = _observations(after.texts, agenda, package.slug, changed)
         old = _observations(before.texts, agenda, package.slug, changed)
     return Release(
