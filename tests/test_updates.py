@@ -274,3 +274,23 @@ def test_each_of_several_releases_is_compared_with_the_commit_before_it(history)
     assert change.new_periods == ("2026",)
     [revision] = change.revised
     assert (revision.period, revision.before, revision.after) == ("2024", 13.5, 13.4)
+
+
+def test_a_release_and_the_pull_request_check_find_the_same_revised_values(history):
+    from generator.history.boundaries import check_changes
+
+    _edit_package(history, version="4.2.0", replace=[
+        ("2016,cedar-river-county,,Female,,percent,16.4,", "2016,cedar-river-county,,Female,,percent,16.9,"),
+        ("2016,eastport,,,,percent,20.3,", "2016,eastport,,,,percent,20.30,"),  # the same number: not revised
+        ("child-obesity,2016-17,cedar-river-county,,,,percent,17.3,,,,,,",
+         "child-obesity,2016-17,cedar-river-county,,,,percent,,,,,,suppressed,"),  # a value withdrawn is revised
+    ])
+    _git(history.root, "commit", "--quiet", "-am", "Revisions", date="2025-05-01T00:00:00+00:00")
+    validated = validate_project(history)
+    [release, *_] = collect_updates(history.root, validated.agenda, validated.packages).releases
+    released = sorted((change.indicator, revision.period, revision.geography, *(group for _, group in revision.groups))
+                      for change in release.changes for revision in change.revised)
+    warned = sorted(tuple(problem.message.split("revised (", 1)[1].split("):", 1)[0].split(", "))
+                    for problem in check_changes(history, "HEAD~1") if problem.rule == "revised-value")
+    assert released == warned == [("adult-smoking", "2016", "cedar-river-county", "Female"),
+                                  ("child-obesity", "2016-17", "cedar-river-county")]

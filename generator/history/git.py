@@ -9,6 +9,9 @@ runs in (`./path`), so a project kept in a subfolder of a larger repository read
 from __future__ import annotations
 
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +77,19 @@ def read_blobs(root: Path, names: list[str]) -> list[bytes | None]:
     """The contents of each blob, named `revision:./path` or by its id, in one git process; None where there is
     no such file."""
     return _cat_file(root, names, contents=True)
+
+
+@contextmanager
+def blob_files(root: Path, names: list[str]) -> Iterator[list[Path | None]]:
+    """Each blob of `read_blobs` in a file of its own, for readers that read files (the CSV reader does); None
+    where there is no such file. The files are removed when the block ends."""
+    with tempfile.TemporaryDirectory(prefix="indicators-blobs-") as folder:
+        paths: list[Path | None] = []
+        for number, data in enumerate(read_blobs(root, names)):
+            paths.append(None if data is None else Path(folder) / f"{number}.csv")
+            if data is not None:
+                paths[-1].write_bytes(data)
+        yield paths
 
 
 def blob_ids(root: Path, names: list[str]) -> list[str | None]:

@@ -17,7 +17,6 @@ import json
 import math
 import os
 import pickle
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ import pyarrow as pa
 
 from generator.history import git
 from generator.history.git import GitError
+from generator.history.revisions import revisions
 from generator.load.agenda import MEASURE_FIELDS, Agenda
 from generator.load.cells import Column, TextTable, read_cells
 from generator.compute.observations import key_fields, observations_of_texts
@@ -261,26 +261,24 @@ class _Repository:
     def _read(self, blobs: list[str]) -> list[TextTable]:
         """The rows of each file that can be read; the blobs not read before are read in one git process."""
         unread = [blob for blob in dict.fromkeys(blobs) if blob not in self._texts]
-        for blob, data in zip(unread, git.read_blobs(self.root, unread)):
-            self._texts[blob] = None if data is None else _read_text(data)
+        with git.blob_files(self.root, unread) as paths:
+            for blob, path in zip(unread, paths):
+                self._texts[blob] = None if path is None else _read_text(path)
         return [text for text in (self._texts[blob] for blob in blobs) if text is not None]
 
 
-def _read_text(data: bytes) -> TextTable | None:
+def _read_text(path: Path) -> TextTable | None:
     """A data file of an earlier version, read as the package reader reads one; None if it cannot be."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "observations.csv"
-        path.write_bytes(data)
-        cells = read_cells(path)
-        text = cells.table(path) if cells is not None else None
-        if text is not None:
-            return text
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
-        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            return None
-        frame.columns = [str(column).strip() for column in frame.columns]
-        return TextTable.of_frame(frame)
+    cells = read_cells(path)
+    text = cells.table(path) if cells is not None else None
+    if text is not None:
+        return text
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return TextTable.of_frame(frame)
 
 
 def _data_paths(descriptor: dict) -> list[str]:
@@ -436,7 +434,10 @@ def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tup
     old_hashes = pd.util.hash_pandas_object(old[compared], index=False).to_numpy()
     changed_new = new[~np.isin(new_hashes, old_hashes)]
     changed_old = old[~np.isin(old_hashes, new_hashes)]
-    merged = changed_new.merge(changed_old, on=keys, how="outer", suffixes=("", "_before"), indicator=True)
+    merged = changed_new.merge(changed_old[keys], on=keys, how="outer", indicator=True)
+    # In the order of their keys, as the page has always listed them.
+    revised = {indicator: _revisions_of(rows, agenda.dimension_ids) for indicator, rows in
+               revisions(changed_old, changed_new, keys).sort_values(keys).groupby("indicator", observed=True)}
     had_value = old.loc[old["value"].notna() & old["indicator"].isin(merged["indicator"].unique()),
                         ["indicator", "period"]]
     had_value = {indicator: set(rows["period"]) for indicator, rows in had_value.groupby("indicator", observed=True)}
@@ -446,16 +447,9 @@ def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tup
         with_value = added[added["value"].notna()].sort_values("time", kind="stable")
         before = had_value.get(indicator, set())
         new_periods = tuple(dict.fromkeys(period for period in with_value["period"] if period not in before))
-        both = rows[rows["_merge"] == "both"]
-        revised = tuple(
-            Revision(row["period"], row["geography"],
-                     tuple((dimension, row[dimension]) for dimension in agenda.dimension_ids if row[dimension]),
-                     _number(row["value_before"]), _number(row["value"]))
-            for _, row in both.iterrows() if not _same(row["value"], row["value_before"])
-        )
         removed = int((rows["_merge"] == "right_only").sum())
-        if new_periods or revised or removed:
-            found[indicator] = (new_periods, revised, removed)
+        if new_periods or indicator in revised or removed:
+            found[indicator] = (new_periods, revised.get(indicator, ()), removed)
     if not found:
         return ()
     # Trends are computed only where a status can have changed: they are the slow part of reading a history.
@@ -465,6 +459,14 @@ def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tup
     return tuple(IndicatorChange(indicator.id, *found[indicator.id], statuses_before[indicator.id].status,
                                  statuses_after[indicator.id].status)
                  for indicator in agenda.indicators if indicator.id in found)
+
+
+def _revisions_of(rows: pd.DataFrame, dimensions: tuple[str, ...]) -> tuple[Revision, ...]:
+    used = [dimension for dimension in dimensions if (rows[dimension] != "").any()]
+    columns = zip(*(rows[name] for name in ["period", "geography", "value_before", "value", *used]))
+    return tuple(Revision(period, geography, tuple((name, group) for name, group in zip(used, groups) if group),
+                          _number(before), _number(after))
+                 for period, geography, before, after, *groups in columns)
 
 
 def _periods_with_value(rows: pd.DataFrame) -> dict[str, tuple[str, ...]]:
@@ -479,11 +481,6 @@ def _periods_with_value(rows: pd.DataFrame) -> dict[str, tuple[str, ...]]:
 
 def _number(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
-def _same(a, b) -> bool:
-    a, b = _number(a), _number(b)
-    return a == b if a is None or b is None else math.isclose(a, b, rel_tol=0, abs_tol=1e-12)
 
 
 def _package_date(package: PartnerPackage) -> str:
