@@ -10,14 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator.compute.trends import method
-from generator.history.releases import (
-    ATOM,
-    FROM_GIT,
-    FROM_PACKAGES,
-    atom_feed,
-    collect_updates,
-    release_summary,
-)
+from generator.history.releases import FROM_GIT, FROM_PACKAGES, collect_updates
+from generator.publish.feed import ATOM, atom_feed, release_summary
 from generator.validate import validate_project
 
 PARTNER = "county-health"
