@@ -4,7 +4,7 @@ A release is one change to a partner's package that reached the published branch
 commit that touched `datapackages/<partner>/` (so a merged pull request is one release); without git, each
 package as it is now, dated by its `created`. For each release we say which indicators changed, which periods
 are new, which values were revised and which indicator statuses changed, by comparing the package's
-observations with its previous version (read with `git show REV:path`).
+observations with its previous version (`comparison.py`), read from git's objects.
 
 Everything here is deterministic: dates come from commits and packages, never from the clock, so the same
 repository gives the same updates page and feed.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import pickle
 from collections.abc import Callable
@@ -25,17 +24,13 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from generator.history import git
+from generator.history.comparison import IndicatorChange, indicator_changes, row_hashes
 from generator.history.git import GitError
-from generator.history.revisions import revisions
-from generator.load.agenda import MEASURE_FIELDS, Agenda
-from generator.load.cells import Column, TextTable, read_cells
-from generator.compute.observations import key_fields, observations_of_texts
+from generator.load.agenda import Agenda
+from generator.load.cells import TextTable, read_cells
 from generator.load.packages import PartnerPackage
-from generator.compute.periods import is_period
-from generator.compute.trends import compute_trends
 
 # The page and the feed list at most this many releases, newest first: a feed reader needs the recent ones, and
 # reading the whole history of a busy repository would slow every build.
@@ -43,32 +38,6 @@ MAX_RELEASES = 50
 FROM_GIT = "git"
 FROM_PACKAGES = "packages"
 RELEASES_FOLDER = "releases"  # under the build cache
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One observation whose value changed between two versions of a package."""
-
-    period: str
-    geography: str
-    groups: tuple[tuple[str, str], ...]  # (dimension, group); empty for the total
-    before: float | None
-    after: float | None
-
-
-@dataclass(frozen=True)
-class IndicatorChange:
-    indicator: str
-    new_periods: tuple[str, ...]  # periods with a value for the first time, in time order
-    revised: tuple[Revision, ...]
-    removed: int  # observations no longer published
-    # The indicator's status from this partner's data before and after; None in a first publication.
-    status_before: str | None
-    status_after: str | None
-
-    @property
-    def status_changed(self) -> bool:
-        return self.status_before is not None and self.status_before != self.status_after
 
 
 @dataclass(frozen=True)
@@ -164,6 +133,22 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
     return releases
 
 
+def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _Version | None, date: str,
+             commit: str, message: str) -> Release:
+    """The release of `after`, compared with `before`."""
+    return Release(
+        partner=package.slug,
+        partner_title=package.title,
+        version=after.version,
+        previous_version=before.version if before is not None else "",
+        date=date,
+        commit=commit,
+        message=message,
+        changes=indicator_changes(after.texts, before.texts if before is not None else None, agenda, package.slug),
+        first=before is None,
+    )
+
+
 class _Version:
     """A version of a package: its version string and its data files, read only when their rows are asked for.
 
@@ -188,7 +173,7 @@ class _Version:
     def fingerprint(self) -> str:
         """A hash of the rows as text, in any order, and of the columns' names: equal when only the order moved."""
         names = sorted({name for text in self.texts for name in text.names})
-        rows = [_row_hashes(text, names) for text in self.texts]
+        rows = [row_hashes(text, names) for text in self.texts]
         digest = hashlib.sha256("\0".join(names).encode())
         digest.update(np.sort(np.concatenate(rows) if rows else np.zeros(0, np.uint64)).tobytes())
         return digest.hexdigest()
@@ -287,22 +272,7 @@ def _data_paths(descriptor: dict) -> list[str]:
     return paths
 
 
-def _row_hashes(text: TextTable, names: list[str]) -> np.ndarray:
-    """One hash a row of the texts in `names`, a column the file lacks counting as blank."""
-    rows = np.zeros(text.row_count, dtype=np.uint64)
-    for name in names:
-        if name in text:
-            column = text[name]
-            cells = pd.util.hash_array(np.asarray(column.texts, dtype=object))[column.codes]
-        else:
-            cells = np.full(text.row_count, pd.util.hash_array(np.array([""], dtype=object))[0])
-        rows = rows * _MIX ^ cells
-    return rows
-
-
-# Odd, so that multiplying by it loses no bit of a hash: each column's hash is mixed into the row's in turn.
-_MIX = np.uint64(0x100000001B3)
-
+# Each commit's release, kept in the build cache: a commit never changes, so neither does its release.
 
 def _release_key(salt: str, package: PartnerPackage, folder: str, commit: str, parent: str) -> str:
     return hashlib.sha256(f"release\0{salt}\0{package.slug}\0{package.title}\0{folder}\0{commit}\0{parent}".encode()
@@ -340,139 +310,6 @@ def _store_release(cache: Path | None, key: str, release: Release | None) -> Non
 
 def _release_path(cache: Path, key: str) -> Path:
     return cache / RELEASES_FOLDER / key[:2] / f"{key}.pickle"
-
-
-def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _Version | None, date: str,
-             commit: str, message: str) -> Release:
-    """The release of `after`, compared with `before`."""
-    if before is None:
-        new, old = _observations(after.texts, agenda, package.slug), None
-    else:
-        # Only an indicator with a row that is not in both versions can have changed: the others are not read.
-        changed = _indicators_of_changed_rows(after.texts, before.texts)
-        new = _observations(after.texts, agenda, package.slug, changed)
-        old = _observations(before.texts, agenda, package.slug, changed)
-    return Release(
-        partner=package.slug,
-        partner_title=package.title,
-        version=after.version,
-        previous_version=before.version if before is not None else "",
-        date=date,
-        commit=commit,
-        message=message,
-        changes=_changes(new, old, agenda),
-        first=before is None,
-    )
-
-
-def _indicators_of_changed_rows(texts: list[TextTable], other_texts: list[TextTable]) -> set[str]:
-    """The indicators of the rows, as text, of either version that the other does not have."""
-    names = sorted({name for text in [*texts, *other_texts] for name in text.names})
-    hashes = {id(text): _row_hashes(text, names) for text in [*texts, *other_texts]}
-
-    def all_rows(version: list[TextTable]) -> np.ndarray:
-        return np.concatenate([hashes[id(text)] for text in version]) if version else np.zeros(0, np.uint64)
-
-    indicators = set()
-    for version, other in ((texts, other_texts), (other_texts, texts)):
-        elsewhere = all_rows(other)
-        for text in version:
-            if "indicator" in text:
-                column = text["indicator"]
-                only_here = ~np.isin(hashes[id(text)], elsewhere)
-                indicators.update(column.texts[np.unique(column.codes[only_here])].tolist())
-    return indicators
-
-
-def _observations(texts: list[TextTable], agenda: Agenda, partner: str,
-                  indicators: set[str] | None = None) -> pd.DataFrame:
-    """A version's rows as the observations table the trends read: known indicators, valid periods, each key once.
-
-    Only the rows of `indicators`, when given. An earlier version may hold rows today's validator refuses; they are
-    left out rather than failing the build. Of rows with the same key, the first is kept.
-    """
-    fields = [*key_fields(agenda)[:3], *agenda.dimension_ids, *MEASURE_FIELDS]
-    kept = []
-    for text in texts:
-        if "indicator" not in text or "period" not in text:
-            continue
-        known = agenda.indicators_by_id if indicators is None else indicators & set(agenda.indicators_by_id)
-        rows = np.flatnonzero(text["indicator"].isin(known)
-                              & text["period"].each(lambda label: label is not None and is_period(label), bool))
-        blank = Column(pa.array([""], pa.large_string()), np.zeros(len(rows), dtype=np.int8))
-        kept.append((partner, TextTable(tuple(fields), tuple(
-            Column(text[name].values, text[name].codes[rows]) if name in text else blank for name in fields),
-            len(rows))))
-    table = observations_of_texts(kept, agenda)
-    keys = pd.util.hash_pandas_object(table[key_fields(agenda)], index=False)
-    maybe = keys.duplicated(keep=False).to_numpy()
-    if not maybe.any():
-        return table
-    # Rows with equal hashes are compared key by key: only those, so a table without repeats costs one hash a row.
-    repeated = table.loc[maybe].duplicated(subset=key_fields(agenda), keep="first")
-    return table.drop(index=repeated.index[repeated]).reset_index(drop=True)
-
-
-def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tuple[IndicatorChange, ...]:
-    if old is None:
-        periods = _periods_with_value(new)
-        return tuple(IndicatorChange(indicator.id, periods.get(indicator.id, ()), (), 0, None, None)
-                     for indicator in agenda.indicators if indicator.id in periods)
-    keys = key_fields(agenda)
-    # Rows that are the same in both versions cannot change anything: only the others are matched by key. (Two
-    # different rows with one 64-bit hash would be taken for the same: about one chance in 10^9 at the UK's size.)
-    compared = [*keys, *MEASURE_FIELDS]
-    new_hashes = pd.util.hash_pandas_object(new[compared], index=False).to_numpy()
-    old_hashes = pd.util.hash_pandas_object(old[compared], index=False).to_numpy()
-    changed_new = new[~np.isin(new_hashes, old_hashes)]
-    changed_old = old[~np.isin(old_hashes, new_hashes)]
-    merged = changed_new.merge(changed_old[keys], on=keys, how="outer", indicator=True)
-    # In the order of their keys, as the page has always listed them.
-    revised = {indicator: _revisions_of(rows, agenda.dimension_ids) for indicator, rows in
-               revisions(changed_old, changed_new, keys).sort_values(keys).groupby("indicator", observed=True)}
-    had_value = old.loc[old["value"].notna() & old["indicator"].isin(merged["indicator"].unique()),
-                        ["indicator", "period"]]
-    had_value = {indicator: set(rows["period"]) for indicator, rows in had_value.groupby("indicator", observed=True)}
-    found = {}
-    for indicator, rows in merged.groupby("indicator", sort=False, observed=True):
-        added = rows[rows["_merge"] == "left_only"]
-        with_value = added[added["value"].notna()].sort_values("time", kind="stable")
-        before = had_value.get(indicator, set())
-        new_periods = tuple(dict.fromkeys(period for period in with_value["period"] if period not in before))
-        removed = int((rows["_merge"] == "right_only").sum())
-        if new_periods or indicator in revised or removed:
-            found[indicator] = (new_periods, revised.get(indicator, ()), removed)
-    if not found:
-        return ()
-    # Trends are computed only where a status can have changed: they are the slow part of reading a history.
-    touched = list(found)
-    statuses_after = compute_trends(new[new["indicator"].isin(touched)], agenda).indicators
-    statuses_before = compute_trends(old[old["indicator"].isin(touched)], agenda).indicators
-    return tuple(IndicatorChange(indicator.id, *found[indicator.id], statuses_before[indicator.id].status,
-                                 statuses_after[indicator.id].status)
-                 for indicator in agenda.indicators if indicator.id in found)
-
-
-def _revisions_of(rows: pd.DataFrame, dimensions: tuple[str, ...]) -> tuple[Revision, ...]:
-    used = [dimension for dimension in dimensions if (rows[dimension] != "").any()]
-    columns = zip(*(rows[name] for name in ["period", "geography", "value_before", "value", *used]))
-    return tuple(Revision(period, geography, tuple((name, group) for name, group in zip(used, groups) if group),
-                          _number(before), _number(after))
-                 for period, geography, before, after, *groups in columns)
-
-
-def _periods_with_value(rows: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    """Indicator id → the periods in which it has a value, in time order; () for an indicator with rows but none."""
-    valued = rows.loc[rows["value"].notna(), ["indicator", "period", "time"]].drop_duplicates(["indicator", "period"])
-    valued = valued.sort_values(["time", "period"], kind="stable")
-    periods = {indicator: () for indicator in rows["indicator"].unique()}
-    for indicator, group in valued.groupby("indicator", sort=False, observed=True):
-        periods[indicator] = tuple(group["period"])
-    return periods
-
-
-def _number(value) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def _package_date(package: PartnerPackage) -> str:
