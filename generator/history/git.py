@@ -34,19 +34,19 @@ class Commit:
 def first_parent_commits(root: Path, path: str, limit: int) -> list[Commit]:
     """The newest `limit` commits of the first-parent line that touched `path`, newest first: on a branch that
     takes pull requests by merge, each merged pull request is one commit."""
-    log = run(root, "log", "--first-parent", f"-n{limit}", "--format=%H%x00%P%x00%cI%x00%s", "--", f"./{path}")
+    log = _text(root, "log", "--first-parent", f"-n{limit}", "--format=%H%x00%P%x00%cI%x00%s", "--", f"./{path}")
     return [Commit(commit, parents.split(" ")[0], date, subject)
             for commit, parents, date, subject in (line.split("\0", 3) for line in log.splitlines())]
 
 
 def newest_commit(root: Path, path: str) -> str:
     """The newest first-parent commit that touched `path`; "" when none did."""
-    return run(root, "log", "--first-parent", "-n1", "--format=%H", "--", f"./{path}").strip()
+    return _text(root, "log", "--first-parent", "-n1", "--format=%H", "--", f"./{path}").strip()
 
 
 def require_commits(root: Path) -> None:
     """Return quietly when `root` is in a repository with at least one commit, else raise GitError saying why."""
-    if not run(root, "rev-parse", "--verify", "--quiet", "HEAD", allowed=(0, 1)).strip():
+    if not _text(root, "rev-parse", "--verify", "--quiet", "HEAD", allowed=(0, 1)).strip():
         raise GitError("the project is not a git repository with commits")
 
 
@@ -55,9 +55,9 @@ def merge_base(root: Path, base: str) -> str:
     if not base or base.startswith("-"):
         # git would read it as an option (`--output=FILE` writes a file), never as a branch.
         raise GitError(f'"{base}" is not a branch, tag or commit')
-    run(root, "rev-parse", "--git-dir")  # outside a repository, `git diff` would compare folders instead
+    _text(root, "rev-parse", "--git-dir")  # outside a repository, `git diff` would compare folders instead
     # git says "no merge base" by exiting with 1 and saying nothing.
-    shared = run(root, "merge-base", "--end-of-options", base, "HEAD", allowed=(0, 1)).strip()
+    shared = _text(root, "merge-base", "--end-of-options", base, "HEAD", allowed=(0, 1)).strip()
     if not shared:
         raise GitError(f'HEAD and "{base}" have no commit in common (in a shallow clone, the commits that join '
                        "them may not have been fetched)")
@@ -69,7 +69,7 @@ def changed_files(root: Path, since: str) -> list[str]:
 
     Renames are listed as a deletion and an addition, so a file moved between two folders counts for both.
     """
-    output = run(root, "diff", "--name-only", "--no-renames", "--relative", "-z", since, "HEAD", "--")
+    output = _text(root, "diff", "--name-only", "--no-renames", "--relative", "-z", since, "HEAD", "--")
     return [path for path in output.split("\0") if path]
 
 
@@ -101,10 +101,10 @@ def hash_files(root: Path, paths: list[Path]) -> list[str]:
     """git's id of each file on disk: equal to a blob's id when the file holds what the blob holds."""
     if not paths:
         return []
-    return run(root, "hash-object", "--", *(str(path) for path in paths)).split()
+    return _text(root, "hash-object", "--", *(str(path) for path in paths)).split()
 
 
-def run(root: Path, *arguments: str, allowed: tuple[int, ...] = (0,)) -> str:
+def _text(root: Path, *arguments: str, allowed: tuple[int, ...] = (0,)) -> str:
     """git's output, as text, for `git -C root ARGUMENTS`; GitError when it exits with a status not `allowed`."""
     return _run(root, list(arguments), allowed=allowed).decode("utf-8", "replace")
 
