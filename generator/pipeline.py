@@ -162,8 +162,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     done("images")
     with drawing:
         say("Reading the data releases")
-        updates = collect_updates(project.root, agenda, packages, cache=store.folder if store.reuse else None,
-                                  salt=salt)
+        updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
         done("history")
 
         say("Writing downloads")

@@ -381,3 +381,16 @@ def test_a_whole_series_revised_is_summarised_after_the_first_ones(repository: R
     assert len(problems) == REVISIONS_NAMED + 1, describe(problems)
     assert problems[-1].message == (f"{30 - REVISIONS_NAMED} more values published before are revised in this "
                                     f"file (30 in all; the first {REVISIONS_NAMED} are listed).")
+
+
+def test_a_project_in_a_subfolder_reads_its_own_files_at_the_merge_base(tmp_path: Path):
+    repository = Repository(tmp_path / "monorepo")
+    repository.write(f"site/{YOUTHWORKS}", text=OBSERVATIONS)
+    repository.commit("Published")
+    repository.git("checkout", "--quiet", "-b", "pull-request")
+    repository.write(f"site/{YOUTHWORKS}", text=OBSERVATIONS.replace("12.5", "13.0"))
+    repository.commit("Revision")
+
+    problems = check_changes(Project(repository.root / "site"), "main")
+
+    assert [(p.rule, p.file, p.line) for p in problems] == [("revised-value", YOUTHWORKS, 2)], describe(problems)

@@ -15,7 +15,7 @@ import yaml
 from generator import api
 from generator.publish.charts import selector_name
 from generator.compute.trends.progress import assess_progress
-from generator.history.releases import ATOM
+from generator.publish.feed import ATOM
 
 # The weight budget of one indicator page: its HTML (with its charts' data inline) and the one image it loads at
 # once; the JavaScript every page shares is not counted.

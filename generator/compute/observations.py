@@ -51,7 +51,7 @@ def observations_of_texts(texts: list[tuple[str, TextTable]], agenda: Agenda) ->
         table = pd.DataFrame({name: _categories(name, parts) for name, parts in pieces.items()})
     del pieces
     for name in NUMBER_FIELDS:
-        table[name] = _numbers(table[name].array)
+        table[name] = numbers_of_texts(table[name].array)
     times = {label: parse_period(label).time for label in table["period"].unique()}
     table["time"] = table["period"].map(times).astype("float64")
     table = table.sort_values(["indicator", "geography", *agenda.dimension_ids, "time"], kind="stable")
@@ -83,8 +83,12 @@ def _categories(name: str, parts: list[pd.Categorical]) -> pd.Categorical:
     return union_categoricals(parts, sort_categories=name not in NUMBER_FIELDS)
 
 
-def _numbers(text: pd.Categorical) -> np.ndarray:
-    """Float64 from a category column: each distinct text is parsed once, a blank or unreadable one is NaN."""
+def numbers_of_texts(text: pd.Categorical) -> np.ndarray:
+    """Float64 from a category column: each distinct text is parsed once, a blank or unreadable one is NaN.
+
+    A pull request's check reads the values it compares with it too, so that the check and the updates page agree
+    on which values were revised.
+    """
     parsed = pd.to_numeric(pd.Series(text.categories, dtype="string").replace("", None), errors="coerce")
     numbers = np.append(parsed.to_numpy(dtype="float64", na_value=np.nan), np.nan)
     return numbers[text.codes]  # code -1 (missing) takes the NaN appended last

@@ -11,42 +11,37 @@ revised value is a warning naming the line, so reviewers see it and the partner 
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
 from collections import defaultdict
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+import numpy as np
+import pandas as pd
+
+from generator.compute.observations import numbers_of_texts
+from generator.history import git
+from generator.history.git import GitError
+from generator.history.revisions import observation_key, revisions
 from generator.load.agenda import AGENDA_FOLDER
-from generator.load.lines import FileLayout
+from generator.load.cells import Cells, CellsLayout, read_cells
 from generator.problems import WARNING, Problem
 from generator.load.project import Project
 
 # A message names at most this many files of each partner, then says how many more there are.
 FILES_NAMED = 5
-# `git diff` on a large repository with a cold cache can take a while; a hung git must not hang CI forever.
-GIT_TIMEOUT_SECONDS = 120
 # A revision of a whole series would otherwise bury the report: name this many per file, then count the rest.
 REVISIONS_NAMED = 20
-# The columns that hold what was measured; every other column of an observation says which observation it is.
-MEASUREMENT_FIELDS = frozenset({"unit", "value", "lower_bound", "upper_bound", "numerator", "denominator", "status",
-                                "note"})
-
-
-class GitError(Exception):
-    """git could not list the changes; the message is git's own, or says why git did not run."""
 
 
 def check_changes(project: Project, base: str) -> list[Problem]:
     """The partner-boundary problems of the changes between the merge base of `base` and HEAD."""
     try:
-        merge_base = _merge_base(project, base)
-        paths = changed_files(project, base, merge_base)
+        merge_base = git.merge_base(project.root, base)
+        paths = git.changed_files(project.root, merge_base)
         revisions = revised_values(project, merge_base, paths)
     except GitError as error:
         return [Problem(
             "git-error",
-            f'The changes since "{base}" cannot be listed: {error}',
+            f'The changes since "{base}" cannot be listed: {error}.',
             "Check that the folder is a git repository and that the base branch has been fetched with its "
             "history (in GitHub Actions: actions/checkout with fetch-depth: 0), then pass it as --base, "
             "for example --base origin/main.",
@@ -55,114 +50,69 @@ def check_changes(project: Project, base: str) -> list[Problem]:
     return boundary_problems(paths) + revisions
 
 
-def changed_files(project: Project, base: str, merge_base: str | None = None) -> list[str]:
-    """Every path changed between the merge base of `base` and HEAD, relative to the project's root.
-
-    Renames are listed as a deletion and an addition, so a file moved from one partner's folder to another's
-    counts for both partners. A project kept in a subfolder of a larger repository sees only the changes
-    under that folder.
-    """
-    merge_base = merge_base or _merge_base(project, base)
-    output = _git(project, "diff", "--name-only", "--no-renames", "--relative", "-z", merge_base, "HEAD", "--")
-    return [path for path in output.split("\0") if path]
-
-
 def revised_values(project: Project, merge_base: str, paths: list[str]) -> list[Problem]:
-    """A warning for each observation whose value or status differs from the one published at the merge base.
+    """A warning for each observation whose value differs from the one published at the merge base.
 
     Only partners' CSV files that existed at the merge base are compared; a file that is not an observation
     table, or not readable as CSV, is left to validation, which reports it properly.
     """
+    compared = [(path, _package_folder(path)) for path in paths
+                if _package_folder(path) not in (None, AGENDA_FOLDER) and path.endswith(".csv")
+                # git reads names a line each: a name with a line break cannot be asked for (nor is it valid).
+                and "\n" not in path and (project.root / path).is_file()]
     problems: list[Problem] = []
-    for path in paths:
-        folder = _package_folder(path)
-        if folder is None or folder == AGENDA_FOLDER or not path.endswith(".csv"):
-            continue
-        current_file = project.root / path
-        if not current_file.is_file():
-            continue
-        try:
-            before = _git(project, "show", f"{merge_base}:./{path}")
-        except GitError:
-            continue  # a new file revises nothing
-        problems += _revisions_in_file(before, current_file, path, folder)
+    with git.blob_files(project.root, [f"{merge_base}:./{path}" for path, _ in compared]) as earlier:
+        for (path, partner), before in zip(compared, earlier):
+            if before is not None:  # a new file revises nothing
+                problems += _revisions_in_file(before, project.root / path, path, partner)
     return problems
 
 
-def _revisions_in_file(before_text: str, current_file, path: str, partner: str) -> list[Problem]:
-    try:
-        before = _observations_by_key(csv.reader(io.StringIO(before_text)))
-        with current_file.open(newline="", encoding="utf-8") as file:
-            records = list(csv.reader(file))
-    except (csv.Error, UnicodeDecodeError, OSError):
+def _revisions_in_file(before_file: Path, current_file: Path, path: str, partner: str) -> list[Problem]:
+    before, after = read_cells(before_file), read_cells(current_file)
+    if before is None or after is None or not all(_is_observations(cells) for cells in (before, after)):
         return []
-    if before is None or not records:
-        return []
-    header = records[0]
-    key_columns, revised_columns = _columns(header)
-    if not key_columns or not revised_columns:
-        return []
-    layout = FileLayout(current_file)
-    problems: list[Problem] = []
-    revised = 0
-    for record_number, record in enumerate(records[1:], start=2):
-        if len(record) != len(header):
-            continue
-        key = tuple(record[i] for i in key_columns)
-        old = before.get(key)
-        new = {header[i]: record[i] for i in revised_columns}
-        if old is None or all(_same(old[name], new[name]) for name in new):
-            continue
-        revised += 1
-        if revised > REVISIONS_NAMED:
-            continue
-        what = ", ".join(f"{name} {old[name] or '(empty)'} → {new[name] or '(empty)'}"
-                         for name in new if not _same(old[name], new[name]))
-        observation = ", ".join(value for value in key if value)
+    keys = observation_key(after.header)
+    revised = revisions(_observations(before, keys), _observations(after, keys), keys)
+    layout = CellsLayout(current_file, after)
+    problems = []
+    for record, row in revised.head(REVISIONS_NAMED).iterrows():
+        observation = ", ".join(text for text in row[keys] if text)
+        was, now = row["value_as_written_before"] or "(empty)", row["value_as_written"] or "(empty)"
         problems.append(Problem(
             "revised-value",
-            f"A value published before is revised ({observation}): {what}.",
+            f"A value published before is revised ({observation}): value {was} → {now}.",
             "Revisions are published with a note: say in the note column why the value changed (for example "
             "\"Revised: late registrations counted\"), so readers and reviewers know.",
-            path, layout.line(record_number), header.index("value") + 1 if "value" in header else None,
-            "value", WARNING, partner,
+            path, layout.line(record), after.header.index("value") + 1, "value", WARNING, partner,
         ))
-    if revised > REVISIONS_NAMED:
+    if len(revised) > REVISIONS_NAMED:
         problems.append(Problem(
             "revised-value",
-            f"{revised - REVISIONS_NAMED} more values published before are revised in this file "
-            f"({revised} in all; the first {REVISIONS_NAMED} are listed).",
+            f"{len(revised) - REVISIONS_NAMED} more values published before are revised in this file "
+            f"({len(revised)} in all; the first {REVISIONS_NAMED} are listed).",
             "Check that revising so many values is intended, and explain the revision in the note column.",
             path, None, None, None, WARNING, partner,
         ))
     return problems
 
 
-def _observations_by_key(reader) -> dict[tuple, dict[str, str]] | None:
-    header = next(reader, None)
-    if not header:
-        return None
-    key_columns, revised_columns = _columns(header)
-    if not key_columns or not revised_columns:
-        return None
-    return {tuple(record[i] for i in key_columns): {header[i]: record[i] for i in revised_columns}
-            for record in reader if len(record) == len(header)}
+def _is_observations(cells: Cells) -> bool:
+    return {"indicator", "period", "value"} <= set(cells.header)
 
 
-def _same(before: str, after: str) -> bool:
-    """Equal as numbers when both are numbers: rewriting 41.20 as 41.2 revises nothing."""
-    try:
-        return float(before) == float(after)
-    except ValueError:
-        return before.strip() == after.strip()
+def _observations(cells: Cells, keys: list[str]) -> pd.DataFrame:
+    """The file's rows by record number: the key's texts (blank where the file lacks the column), and the value as
+    written and as a number."""
+    def texts(name: str) -> pd.Categorical:
+        if name not in cells.header:
+            return pd.Categorical.from_codes(np.zeros(cells.row_count, dtype=np.int8), [""])
+        column = cells.columns[cells.header.index(name)]
+        return pd.Categorical.from_codes(column.codes, column.texts)
 
-
-def _columns(header: list[str]) -> tuple[list[int], list[int]]:
-    """Positions of the columns naming an observation, and of the value; empty when the file is not observations."""
-    if "indicator" not in header or "period" not in header:
-        return [], []
-    keys = [i for i, name in enumerate(header) if name not in MEASUREMENT_FIELDS]
-    return keys, [header.index("value")] if "value" in header else []
+    written = texts("value")
+    return pd.DataFrame({**{name: texts(name) for name in keys}, "value_as_written": written,
+                         "value": numbers_of_texts(written)}, index=cells.record_numbers())
 
 
 def boundary_problems(paths: list[str]) -> list[Problem]:
@@ -201,18 +151,6 @@ def boundary_problems(paths: list[str]) -> list[Problem]:
     return problems
 
 
-def _merge_base(project: Project, base: str) -> str:
-    if not base or base.startswith("-"):
-        # git would read it as an option (`--output=FILE` writes a file), never as a branch.
-        raise GitError(f'"{base}" is not a branch, tag or commit.')
-    _git(project, "rev-parse", "--git-dir")  # outside a repository, `git diff` would compare folders instead
-    merge_base = _git(project, "merge-base", "--end-of-options", base, "HEAD").strip()
-    if not merge_base:
-        raise GitError(f'HEAD and "{base}" have no commit in common (in a shallow clone, the commits that join '
-                       "them may not have been fetched).")
-    return merge_base
-
-
 def _package_folder(path: str) -> str | None:
     """The folder under datapackages/ that a path lies in; None for a path elsewhere or a file beside them."""
     parts = PurePosixPath(path).parts
@@ -226,21 +164,3 @@ def _files(paths: list[str]) -> str:
     if len(paths) > FILES_NAMED:
         named += f" and {len(paths) - FILES_NAMED} more"
     return named
-
-
-def _git(project: Project, *arguments: str) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(project.root), *arguments],
-            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=GIT_TIMEOUT_SECONDS,
-        )
-    except FileNotFoundError:
-        raise GitError("git is not installed, or not on the PATH.") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git did not answer within {GIT_TIMEOUT_SECONDS} seconds.") from None
-    if result.returncode == 1 and arguments[0] == "merge-base" and not result.stderr.strip():
-        return ""  # the two commits share no history
-    if result.returncode != 0:
-        message = " ".join(result.stderr.split()) or f"git exited with status {result.returncode}."
-        raise GitError(message.removeprefix("fatal: "))
-    return result.stdout

@@ -4,7 +4,7 @@ A release is one change to a partner's package that reached the published branch
 commit that touched `datapackages/<partner>/` (so a merged pull request is one release); without git, each
 package as it is now, dated by its `created`. For each release we say which indicators changed, which periods
 are new, which values were revised and which indicator statuses changed, by comparing the package's
-observations with its previous version (read with `git show REV:path`).
+observations with its previous version (`comparison.py`), read from git's objects.
 
 Everything here is deterministic: dates come from commits and packages, never from the clock, so the same
 repository gives the same updates page and feed.
@@ -14,13 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import os
-import pickle
-import re
-import subprocess
-import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,53 +22,22 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from generator.load.agenda import MEASURE_FIELDS, Agenda
-from generator.load.cells import Cells, Column, TextTable, read_cells
-from generator.compute.observations import key_fields, observations_of_texts
+from generator.cache import Store, key
+from generator.history import git
+from generator.history.comparison import IndicatorChange, indicator_changes, row_hashes
+from generator.history.git import GitError
+from generator.load.agenda import Agenda
+from generator.load.cells import TextTable, read_cells
 from generator.load.packages import PartnerPackage
-from generator.compute.periods import is_period
 from generator.load.activities import ACTIVITIES_RESOURCE
-from generator.compute.trends import compute_trends
 
 # The page and the feed list at most this many releases, newest first: a feed reader needs the recent ones, and
 # reading the whole history of a busy repository would slow every build.
 MAX_RELEASES = 50
-# A hung git (a network filesystem, a lock) must not hang the build.
-GIT_TIMEOUT_SECONDS = 60
-ATOM = "http://www.w3.org/2005/Atom"
-# Before the first release there is no date to give the feed; this one is fixed so that rebuilds are identical.
-EPOCH = "2000-01-01T00:00:00Z"
 FROM_GIT = "git"
 FROM_PACKAGES = "packages"
-RELEASES_FOLDER = "releases"  # under the build cache
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One observation whose value changed between two versions of a package."""
-
-    period: str
-    geography: str
-    groups: tuple[tuple[str, str], ...]  # (dimension, group); empty for the total
-    before: float | None
-    after: float | None
-
-
-@dataclass(frozen=True)
-class IndicatorChange:
-    indicator: str
-    new_periods: tuple[str, ...]  # periods with a value for the first time, in time order
-    revised: tuple[Revision, ...]
-    removed: int  # observations no longer published
-    # The indicator's status from this partner's data before and after; None in a first publication.
-    status_before: str | None
-    status_after: str | None
-
-    @property
-    def status_changed(self) -> bool:
-        return self.status_before is not None and self.status_before != self.status_after
+RELEASES = "releases"  # their kind of entry in the build's store
 
 
 @dataclass(frozen=True)
@@ -102,41 +64,33 @@ class Updates:
     source: str  # FROM_GIT or FROM_PACKAGES
     note: str = ""  # why the history is not from git, in words for the page
 
-    @property
-    def updated(self) -> str:
-        return max((release.date for release in self.releases if release.date), default=EPOCH)
-
-
-class _NoHistory(Exception):
-    """git cannot give the history; the message says why."""
-
 
 def collect_updates(root: Path, agenda: Agenda, packages: tuple[PartnerPackage, ...],
-                    limit: int = MAX_RELEASES, cache: Path | None = None, salt: str = "") -> Updates:
+                    limit: int = MAX_RELEASES, store: Store | None = None, salt: str = "") -> Updates:
     """The newest `limit` releases of every package, from git when `root` is in a repository, else from packages.
 
-    With `cache` (a build's cache folder), each commit's release is kept under a hash of the commit, its parent,
+    With a `store` (the build's), each commit's release is kept under a hash of the commit, its parent,
     the package and `salt` (what else a release depends on: the agenda's files and the generator's code). A
     commit never changes, so a build after one merged pull request computes that one release.
     """
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
-    except _NoHistory as reason:
+        git.require_commits(root)
+    except GitError as reason:
         releases = [_release(package, agenda, _Version.of_package(package, ()), None, _package_date(package), "", "")
                     for package in packages]
         return Updates(_newest(releases, limit), FROM_PACKAGES, str(reason))
     repository = _Repository(root)
     releases = []
     for package in packages:
-        releases += _git_releases(repository, package, agenda, limit, cache, salt)
+        releases += _git_releases(repository, package, agenda, limit, store, salt)
     return Updates(_newest(releases, limit), FROM_GIT)
 
 
 def history_fingerprint(root: Path) -> str:
     """The newest commit touching the packages ("" without git): the updates page changes when it does."""
     try:
-        return _git(root, "log", "--first-parent", "-n1", "--format=%H", "--", "./datapackages").strip()
-    except _NoHistory:
+        return git.newest_commit(root, "datapackages")
+    except GitError:
         return ""
 
 
@@ -147,35 +101,29 @@ def _newest(releases: list[Release], limit: int) -> tuple[Release, ...]:
 
 
 def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agenda, limit: int,
-                  cache: Path | None, salt: str) -> list[Release]:
+                  store: Store | None, salt: str) -> list[Release]:
     folder = _folder_in_repository(repository.root, package)
-    log = _git(repository.root, "log", "--first-parent", f"-n{limit}", "--format=%H%x00%P%x00%cI%x00%s", "--",
-               f"./{folder}")
-    # (commit, first parent or "" for a root commit, date, subject), newest first.
-    commits = [(commit, parents.split(" ")[0], date, subject)
-               for commit, parents, date, subject in (line.split("\0", 3) for line in log.splitlines())]
-    keys = {commit: _release_key(salt, package, folder, commit, parent) for commit, parent, _, _ in commits}
-    stored = {commit: _stored_release(cache, key) for commit, key in keys.items()}
-    to_read = [revision for commit, parent, _, _ in commits if stored[commit] is _MISSING
-               for revision in (commit, parent) if revision]
-    newest = commits[0][0] if commits else None
+    commits = git.first_parent_commits(repository.root, folder, limit)
+    keys = {commit.hash: _release_key(salt, package, folder, commit.hash, commit.parent) for commit in commits}
+    stored = {commit: _stored_release(store, key) for commit, key in keys.items()}
+    to_read = [revision for commit in commits if stored[commit.hash] is _MISSING
+               for revision in (commit.hash, commit.parent) if revision]
+    newest = commits[0].hash if commits else None
     current = _Version.of_package(package, repository.files_on_disk(package.folder, _data_paths(package.descriptor))
                                   if commits else ())
     repository.know(current, package)
     versions = repository.versions(folder, [*to_read, *([newest] if newest else [])])
     releases = []
-    for commit, parent, date, subject in commits:
-        release = stored[commit]
+    for commit in commits:
+        release = stored[commit.hash]
         if release is _MISSING:
-            after, before = versions[commit], versions[parent] if parent else None
+            after, before = versions[commit.hash], versions[commit.parent] if commit.parent else None
             if after is None or (before is not None and after.same_as(before)):
                 release = None  # the package was removed, or only its README changed: not a data release
             else:
-                if before is not None:
-                    repository.relate(before, after)
-                release = _release(package, agenda, after, before, date, commit, subject,
-                                   lambda: repository.changed_indicators(before, after))
-            _store_release(cache, keys[commit], release)
+                release = _release(package, agenda, after, before, commit.date, commit.hash, commit.subject)
+            if store is not None:
+                store.save(RELEASES, keys[commit.hash], (keys[commit.hash], release))
         if release is not None:
             releases.append(release)
     newest_version = versions[newest] if newest else None
@@ -184,6 +132,22 @@ def _git_releases(repository: _Repository, package: PartnerPackage, agenda: Agen
         # what the site publishes, so it is a release of its own, dated by the package.
         releases.append(_release(package, agenda, current, newest_version, _package_date(package), "", ""))
     return releases
+
+
+def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _Version | None, date: str,
+             commit: str, message: str) -> Release:
+    """The release of `after`, compared with `before`."""
+    return Release(
+        partner=package.slug,
+        partner_title=package.title,
+        version=after.version,
+        previous_version=before.version if before is not None else "",
+        date=date,
+        commit=commit,
+        message=message,
+        changes=indicator_changes(after.texts, before.texts if before is not None else None, agenda, package.slug),
+        first=before is None,
+    )
 
 
 class _Version:
@@ -210,7 +174,7 @@ class _Version:
     def fingerprint(self) -> str:
         """A hash of the rows as text, in any order, and of the columns' names: equal when only the order moved."""
         names = sorted({name for text in self.texts for name in text.names})
-        rows = [_row_hashes(text, names) for text in self.texts]
+        rows = [row_hashes(text, names) for text in self.texts]
         digest = hashlib.sha256("\0".join(names).encode())
         digest.update(np.sort(np.concatenate(rows) if rows else np.zeros(0, np.uint64)).tobytes())
         return digest.hexdigest()
@@ -226,18 +190,13 @@ class _Repository:
 
     def __init__(self, root: Path):
         self.root = root
-        self.prefix = _git(root, "rev-parse", "--show-prefix").strip()  # the project's folder in the repository
-        self._texts: dict[str, TextTable | None] = {}
-        self._one_line_a_row: set[str] = set()  # blobs whose text has row i on line i + 2, as the file has them
-        self._later: dict[str, str] = {}  # blob → the blob of the same file in the next version, to diff from
-        self._changed: dict[tuple[str, str], set[str]] = {}  # (blob, later blob) → indicators of the changed rows
+        self._texts: dict[str, TextTable | None] = {}  # blob → the file's rows; None when it cannot be read
 
     def versions(self, folder: str, revisions: list[str]) -> dict[str, _Version | None]:
         """The package in `folder` at each revision, None where it did not exist; two git calls in all."""
         revisions = list(dict.fromkeys(revisions))
         found: dict[str, _Version | None] = {}
-        descriptors = _cat_file(self.root, [f"{revision}:{self.prefix}{folder}/datapackage.json"
-                                            for revision in revisions], contents=True)
+        descriptors = git.read_blobs(self.root, [f"{revision}:./{folder}/datapackage.json" for revision in revisions])
         paths: dict[str, list[str]] = {}
         for revision, data in zip(revisions, descriptors):
             try:
@@ -250,11 +209,11 @@ class _Repository:
             else:
                 found[revision] = None
         names = [(revision, path) for revision, revision_paths in paths.items() for path in revision_paths]
-        blobs = _cat_file(self.root, [f"{revision}:{self.prefix}{folder}/{path}" for revision, path in names])
+        blobs = git.blob_ids(self.root, [f"{revision}:./{folder}/{path}" for revision, path in names])
         files: dict[str, list[tuple[str, str]]] = {revision: [] for revision in paths}
         for (revision, path), blob in zip(names, blobs):
             if blob is not None:  # a file missing then is left out, as the validator would have refused it
-                files[revision].append((path, blob.decode()))
+                files[revision].append((path, blob))
         return {revision: None if version is None else self._version(version, tuple(files[revision]))
                 for revision, version in found.items()}
 
@@ -263,8 +222,7 @@ class _Repository:
         existing = [path for path in paths if (folder / path).is_file()]
         if not existing:
             return ()
-        blobs = _git(self.root, "hash-object", "--", *(str(folder / path) for path in existing)).split()
-        return tuple(zip(existing, blobs))
+        return tuple(zip(existing, git.hash_files(self.root, [folder / path for path in existing])))
 
     def know(self, version: _Version, package: PartnerPackage) -> None:
         """Take the files of the package as built for any version with the same blobs: the newest commit's files
@@ -274,162 +232,31 @@ class _Repository:
             return
         for (_, blob), file in zip(version.files, read):
             self._texts[blob] = file.text
-            if _one_line_a_row(file.cells):
-                self._one_line_a_row.add(blob)
-
-    def relate(self, earlier: _Version, later: _Version) -> None:
-        """Say that `earlier` came just before `later`: a file of `earlier` can then be read as the same file of
-        `later` less the lines the commit changed, a cost that grows with the change and not with the file."""
-        later_blobs = dict(later.files)
-        for path, blob in earlier.files:
-            if later_blobs.get(path, blob) != blob:
-                self._later.setdefault(blob, later_blobs[path])
-
-    def changed_indicators(self, earlier: _Version, later: _Version) -> set[str] | None:
-        """The indicators of the rows that differ between two versions read by their diffs; None if one was not."""
-        if [path for path, _ in earlier.files] != [path for path, _ in later.files]:
-            return None
-        indicators: set[str] = set()
-        for (_, blob), (_, later_blob) in zip(earlier.files, later.files):
-            if blob != later_blob:
-                if (blob, later_blob) not in self._changed:
-                    return None
-                indicators |= self._changed[blob, later_blob]
-        return indicators
 
     def _version(self, version: str, files: tuple[tuple[str, str], ...]) -> _Version:
-        return _Version(version, files, lambda: [text for text in (self._text(blob) for _, blob in files)
-                                                 if text is not None])
+        return _Version(version, files, lambda: self._read([blob for _, blob in files]))
 
-    def _text(self, blob: str) -> TextTable | None:
-        if blob in self._texts:
-            return self._texts[blob]
-        later = self._later.get(blob)
-        text = None
-        if later is not None and self._text(later) is not None and later in self._one_line_a_row:
-            derived = _before_change(self._texts[later], _git_or_none(
-                self.root, "diff", "--no-color", "--no-ext-diff", "--text", "-U0", blob, later))
-            if derived is not None:
-                text, self._changed[blob, later] = derived
-        if text is None:
-            text, cells = _read_text(subprocess.run(["git", "-C", str(self.root), "cat-file", "blob", blob],
-                                                    capture_output=True, timeout=GIT_TIMEOUT_SECONDS).stdout)
-            if text is not None and _one_line_a_row(cells):
-                self._one_line_a_row.add(blob)
-        else:
-            self._one_line_a_row.add(blob)
-        self._texts[blob] = text
+    def _read(self, blobs: list[str]) -> list[TextTable]:
+        """The rows of each file that can be read; the blobs not read before are read in one git process."""
+        unread = [blob for blob in dict.fromkeys(blobs) if blob not in self._texts]
+        with git.blob_files(self.root, unread) as paths:
+            for blob, path in zip(unread, paths):
+                self._texts[blob] = None if path is None else _read_text(path)
+        return [text for text in (self._texts[blob] for blob in blobs) if text is not None]
+
+
+def _read_text(path: Path) -> TextTable | None:
+    """A data file of an earlier version, read as the package reader reads one; None if it cannot be."""
+    cells = read_cells(path)
+    text = cells.table(path) if cells is not None else None
+    if text is not None:
         return text
-
-
-def _cat_file(root: Path, names: list[str], contents: bool = False) -> list[bytes | None]:
-    """For each `revision:path`, its contents (or its blob id, without `contents`); None where there is none."""
-    if not names:
-        return []
-    result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch" if contents else "--batch-check"],
-                            input="".join(f"{name}\n" for name in names).encode(), capture_output=True,
-                            timeout=GIT_TIMEOUT_SECONDS)
-    output, at, answers = result.stdout, 0, []
-    for _ in names:
-        end = output.index(b"\n", at)
-        header = output[at:end].split(b" ")
-        at = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            answers.append(None)  # missing, or not a file
-            continue
-        if not contents:
-            answers.append(header[0])
-            continue
-        size = int(header[2])
-        answers.append(output[at: at + size])
-        at += size + 1
-    return answers
-
-
-def _read_text(data: bytes) -> tuple[TextTable | None, Cells | None]:
-    """A data file of an earlier version, read as the package reader reads one (None if it cannot be), and its
-    records as pyarrow cut them, when it did."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "observations.csv"
-        path.write_bytes(data)
-        cells = read_cells(path)
-        text = cells.table(path) if cells is not None else None
-        if text is not None:
-            return text, cells
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
-        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            return None, None
-        frame.columns = [str(column).strip() for column in frame.columns]
-        return TextTable.of_frame(frame), None
-
-
-def _one_line_a_row(cells: Cells | None) -> bool:
-    """Whether the file's row i is on line i + 2: no record spans lines, none was set aside."""
-    return cells is not None and cells.records is None and not cells.odd and cells.lines == cells.record_count
-
-
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
-
-
-def _before_change(later: TextTable, diff: str | None) -> tuple[TextTable, set[str]] | None:
-    """The file before a commit, from the file after it (row i on line i + 2) and the commit's diff of it, and the
-    indicators of the rows the commit changed.
-
-    None when the diff cannot say it for certain: the header changed, or a removed line is not one whole record
-    of plain cells (a quote, a carriage return). Then the file is read whole.
-    """
-    if not diff:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, index_col=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    ends, shifts, removed_lines, removed, added = [], [], [], [], []
-    hunks = 0
-    for line in diff.split("\n"):
-        hunk = _HUNK.match(line)
-        if hunk:
-            old_start, old_count, new_start, new_count = (int(number) if number is not None else 1
-                                                          for number in hunk.groups())
-            if old_start <= 1 or new_start <= 1:
-                return None  # the header, or lines before the first row
-            hunks += 1
-            # A line after the hunk in the later file stood `old_count - new_count` lines further in the earlier.
-            ends.append(new_start + max(new_count, 1))
-            shifts.append(old_count - new_count)
-            removed_lines += range(old_start, old_start + old_count)
-            added += range(new_start, new_start + new_count)
-        elif hunks and line.startswith("-"):
-            removed.append(line[1:])
-        elif line.startswith("Binary files"):
-            return None
-    if not hunks or len(removed) != len(removed_lines):
-        return None
-    if any('"' in line or "\r" in line for line in removed):
-        return None
-    cells = [line.split(",") for line in removed]
-    if any(len(row) != len(later.names) for row in cells):
-        return None
-    added_rows = np.array(added, dtype=np.int64) - 2
-    kept = np.ones(later.row_count, dtype=bool)
-    kept[added_rows] = False
-    kept_lines = np.flatnonzero(kept) + 2
-    order_of_ends = np.argsort(ends, kind="stable")
-    passed = np.searchsorted(np.array(ends)[order_of_ends], kept_lines, side="right")
-    earlier_lines = kept_lines + np.concatenate([[0], np.cumsum(np.array(shifts)[order_of_ends])])[passed]
-    lines = np.concatenate([earlier_lines, np.array(removed_lines, dtype=np.int64)])
-    order = np.argsort(lines, kind="stable")
-    if not np.array_equal(lines[order], np.arange(2, len(lines) + 2)):
-        return None  # the arithmetic must give every line of the earlier file once; if not, read it
-    columns = []
-    for number, column in enumerate(later.columns):
-        texts = pa.concat_arrays([column.values, pa.array([row[number] for row in cells], pa.large_string())])
-        coded = texts.dictionary_encode()
-        renumber = coded.indices.to_numpy(zero_copy_only=False)
-        codes = np.concatenate([renumber[column.codes[kept]], renumber[len(column.values):]])[order]
-        columns.append(Column(coded.dictionary, codes))
-    changed = set()
-    if "indicator" in later:
-        changed = {*later["indicator"].texts[later["indicator"].codes[added_rows]].tolist(),
-                   *(row[later.names.index("indicator")] for row in cells)}
-    return TextTable(later.names, tuple(columns), len(lines)), changed
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return TextTable.of_frame(frame)
 
 
 def _data_paths(descriptor: dict) -> list[str]:
@@ -449,197 +276,22 @@ def _data_paths(descriptor: dict) -> list[str]:
     return paths
 
 
-def _row_hashes(text: TextTable, names: list[str]) -> np.ndarray:
-    """One hash a row of the texts in `names`, a column the file lacks counting as blank."""
-    rows = np.zeros(text.row_count, dtype=np.uint64)
-    for name in names:
-        if name in text:
-            column = text[name]
-            cells = pd.util.hash_array(np.asarray(column.texts, dtype=object))[column.codes]
-        else:
-            cells = np.full(text.row_count, pd.util.hash_array(np.array([""], dtype=object))[0])
-        rows = rows * _MIX ^ cells
-    return rows
-
-
-# Odd, so that multiplying by it loses no bit of a hash: each column's hash is mixed into the row's in turn.
-_MIX = np.uint64(0x100000001B3)
-
+# Each commit's release, kept in the build cache: a commit never changes, so neither does its release.
 
 def _release_key(salt: str, package: PartnerPackage, folder: str, commit: str, parent: str) -> str:
-    return hashlib.sha256(f"release\0{salt}\0{package.slug}\0{package.title}\0{folder}\0{commit}\0{parent}".encode()
-                          ).hexdigest()
+    return key("release", salt, package.slug, package.title, folder, commit, parent)
 
 
 _MISSING = object()  # no release stored under a key (a commit that is no release is stored as None)
 
 
-def _stored_release(cache: Path | None, key: str):
-    """The release stored under `key`, None for a commit that is no release, _MISSING when nothing usable is."""
-    if cache is None:
-        return _MISSING
-    try:
-        with _release_path(cache, key).open("rb") as file:
-            stored = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return _MISSING
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key and (
+def _stored_release(store: Store | None, entry: str):
+    """The release stored under `entry`, None for a commit that is no release, _MISSING when nothing usable is."""
+    stored = store.load(RELEASES, entry) if store is not None else None
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == entry and (
             stored[1] is None or isinstance(stored[1], Release)):
         return stored[1]
     return _MISSING
-
-
-def _store_release(cache: Path | None, key: str, release: Release | None) -> None:
-    if cache is None:
-        return
-    path = _release_path(cache, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as file:
-        pickle.dump((key, release), file, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)
-
-
-def _release_path(cache: Path, key: str) -> Path:
-    return cache / RELEASES_FOLDER / key[:2] / f"{key}.pickle"
-
-
-def _release(package: PartnerPackage, agenda: Agenda, after: _Version, before: _Version | None, date: str,
-             commit: str, message: str, known_changes: Callable[[], set[str] | None] = lambda: None) -> Release:
-    """The release of `after`, compared with `before`; `known_changes` may tell, once both are read, the indicators
-    of the rows that differ, else they are found by comparing the rows."""
-    if before is None:
-        new, old = _observations(after.texts, agenda, package.slug), None
-    else:
-        # Only an indicator with a row that is not in both versions can have changed: the others are not read.
-        after_texts, before_texts = after.texts, before.texts
-        changed = known_changes()
-        if changed is None:
-            changed = _indicators_of_changed_rows(after_texts, before_texts)
-        new = _observations(after.texts, agenda, package.slug, changed)
-        old = _observations(before.texts, agenda, package.slug, changed)
-    return Release(
-        partner=package.slug,
-        partner_title=package.title,
-        version=after.version,
-        previous_version=before.version if before is not None else "",
-        date=date,
-        commit=commit,
-        message=message,
-        changes=_changes(new, old, agenda),
-        first=before is None,
-    )
-
-
-def _indicators_of_changed_rows(texts: list[TextTable], other_texts: list[TextTable]) -> set[str]:
-    """The indicators of the rows, as text, of either version that the other does not have."""
-    names = sorted({name for text in [*texts, *other_texts] for name in text.names})
-    hashes = {id(text): _row_hashes(text, names) for text in [*texts, *other_texts]}
-
-    def all_rows(version: list[TextTable]) -> np.ndarray:
-        return np.concatenate([hashes[id(text)] for text in version]) if version else np.zeros(0, np.uint64)
-
-    indicators = set()
-    for version, other in ((texts, other_texts), (other_texts, texts)):
-        elsewhere = all_rows(other)
-        for text in version:
-            if "indicator" in text:
-                column = text["indicator"]
-                only_here = ~np.isin(hashes[id(text)], elsewhere)
-                indicators.update(column.texts[np.unique(column.codes[only_here])].tolist())
-    return indicators
-
-
-def _observations(texts: list[TextTable], agenda: Agenda, partner: str,
-                  indicators: set[str] | None = None) -> pd.DataFrame:
-    """A version's rows as the observations table the trends read: known indicators, valid periods, each key once.
-
-    Only the rows of `indicators`, when given. An earlier version may hold rows today's validator refuses; they are
-    left out rather than failing the build. Of rows with the same key, the first is kept.
-    """
-    fields = [*key_fields(agenda)[:3], *agenda.dimension_ids, *MEASURE_FIELDS]
-    kept = []
-    for text in texts:
-        if "indicator" not in text or "period" not in text:
-            continue
-        known = agenda.indicators_by_id if indicators is None else indicators & set(agenda.indicators_by_id)
-        rows = np.flatnonzero(text["indicator"].isin(known)
-                              & text["period"].each(lambda label: label is not None and is_period(label), bool))
-        blank = Column(pa.array([""], pa.large_string()), np.zeros(len(rows), dtype=np.int8))
-        kept.append((partner, TextTable(tuple(fields), tuple(
-            Column(text[name].values, text[name].codes[rows]) if name in text else blank for name in fields),
-            len(rows))))
-    table = observations_of_texts(kept, agenda)
-    keys = pd.util.hash_pandas_object(table[key_fields(agenda)], index=False)
-    maybe = keys.duplicated(keep=False).to_numpy()
-    if not maybe.any():
-        return table
-    # Rows with equal hashes are compared key by key: only those, so a table without repeats costs one hash a row.
-    repeated = table.loc[maybe].duplicated(subset=key_fields(agenda), keep="first")
-    return table.drop(index=repeated.index[repeated]).reset_index(drop=True)
-
-
-def _changes(new: pd.DataFrame, old: pd.DataFrame | None, agenda: Agenda) -> tuple[IndicatorChange, ...]:
-    if old is None:
-        periods = _periods_with_value(new)
-        return tuple(IndicatorChange(indicator.id, periods.get(indicator.id, ()), (), 0, None, None)
-                     for indicator in agenda.indicators if indicator.id in periods)
-    keys = key_fields(agenda)
-    # Rows that are the same in both versions cannot change anything: only the others are matched by key. (Two
-    # different rows with one 64-bit hash would be taken for the same: about one chance in 10^9 at the UK's size.)
-    compared = [*keys, *MEASURE_FIELDS]
-    new_hashes = pd.util.hash_pandas_object(new[compared], index=False).to_numpy()
-    old_hashes = pd.util.hash_pandas_object(old[compared], index=False).to_numpy()
-    changed_new = new[~np.isin(new_hashes, old_hashes)]
-    changed_old = old[~np.isin(old_hashes, new_hashes)]
-    merged = changed_new.merge(changed_old, on=keys, how="outer", suffixes=("", "_before"), indicator=True)
-    had_value = old.loc[old["value"].notna() & old["indicator"].isin(merged["indicator"].unique()),
-                        ["indicator", "period"]]
-    had_value = {indicator: set(rows["period"]) for indicator, rows in had_value.groupby("indicator", observed=True)}
-    found = {}
-    for indicator, rows in merged.groupby("indicator", sort=False, observed=True):
-        added = rows[rows["_merge"] == "left_only"]
-        with_value = added[added["value"].notna()].sort_values("time", kind="stable")
-        before = had_value.get(indicator, set())
-        new_periods = tuple(dict.fromkeys(period for period in with_value["period"] if period not in before))
-        both = rows[rows["_merge"] == "both"]
-        revised = tuple(
-            Revision(row["period"], row["geography"],
-                     tuple((dimension, row[dimension]) for dimension in agenda.dimension_ids if row[dimension]),
-                     _number(row["value_before"]), _number(row["value"]))
-            for _, row in both.iterrows() if not _same(row["value"], row["value_before"])
-        )
-        removed = int((rows["_merge"] == "right_only").sum())
-        if new_periods or revised or removed:
-            found[indicator] = (new_periods, revised, removed)
-    if not found:
-        return ()
-    # Trends are computed only where a status can have changed: they are the slow part of reading a history.
-    touched = list(found)
-    statuses_after = compute_trends(new[new["indicator"].isin(touched)], agenda).indicators
-    statuses_before = compute_trends(old[old["indicator"].isin(touched)], agenda).indicators
-    return tuple(IndicatorChange(indicator.id, *found[indicator.id], statuses_before[indicator.id].status,
-                                 statuses_after[indicator.id].status)
-                 for indicator in agenda.indicators if indicator.id in found)
-
-
-def _periods_with_value(rows: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    """Indicator id → the periods in which it has a value, in time order; () for an indicator with rows but none."""
-    valued = rows.loc[rows["value"].notna(), ["indicator", "period", "time"]].drop_duplicates(["indicator", "period"])
-    valued = valued.sort_values(["time", "period"], kind="stable")
-    periods = {indicator: () for indicator in rows["indicator"].unique()}
-    for indicator, group in valued.groupby("indicator", sort=False, observed=True):
-        periods[indicator] = tuple(group["period"])
-    return periods
-
-
-def _number(value) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
-def _same(a, b) -> bool:
-    a, b = _number(a), _number(b)
-    return a == b if a is None or b is None else math.isclose(a, b, rel_tol=0, abs_tol=1e-12)
 
 
 def _package_date(package: PartnerPackage) -> str:
@@ -666,89 +318,3 @@ def _instant(date: str) -> float:
 
 def _folder_in_repository(root: Path, package: PartnerPackage) -> str:
     return package.folder.resolve().relative_to(root.resolve()).as_posix()
-
-
-def _git_or_none(root: Path, *arguments: str) -> str | None:
-    try:
-        return _git(root, *arguments)
-    except _NoHistory:
-        return None
-
-
-def _git(root: Path, *arguments: str) -> str:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, timeout=GIT_TIMEOUT_SECONDS)
-    except FileNotFoundError:
-        raise _NoHistory("git is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise _NoHistory(f"git did not answer within {GIT_TIMEOUT_SECONDS} seconds") from None
-    if result.returncode != 0:
-        message = " ".join(result.stderr.decode("utf-8", "replace").split()).removeprefix("fatal: ")
-        raise _NoHistory(message or "the project is not a git repository with commits")
-    return result.stdout.decode("utf-8", "replace")
-
-
-# The feed -------------------------------------------------------------------------------------------------------
-
-def release_summary(release: Release, agenda: Agenda, status_names: dict[str, str]) -> list[str]:
-    """The release in sentences, one per indicator, shared by the page's plain text and the feed."""
-    lines = []
-    for change in release.changes:
-        title = agenda.indicators_by_id[change.indicator].title
-        parts = []
-        if change.new_periods:
-            parts.append(f"new {'period' if len(change.new_periods) == 1 else 'periods'} {_periods(change.new_periods)}")
-        if change.revised:
-            parts.append(f"{len(change.revised)} revised {'value' if len(change.revised) == 1 else 'values'}")
-        if change.removed:
-            parts.append(f"{change.removed} {'observation' if change.removed == 1 else 'observations'} withdrawn")
-        if change.status_changed:
-            parts.append(f"status changed from {status_names[change.status_before]} to "
-                         f"{status_names[change.status_after]}")
-        lines.append(f"{title}: {'; '.join(parts) or 'published'}.")
-    return lines
-
-
-def _periods(periods: tuple[str, ...]) -> str:
-    if len(periods) <= 3:
-        return ", ".join(periods)
-    return f"{periods[0]} to {periods[-1]} ({len(periods)} periods)"
-
-
-def atom_feed(updates: Updates, agenda: Agenda, title: str, status_names: dict[str, str],
-              page_url: str = "./") -> bytes:
-    """The releases as an Atom 1.0 feed. Built as a tree, so every partner's text is escaped by the serializer.
-
-    Links are relative to the feed (it sits beside the updates page), since the generator does not know the
-    address the site is published at.
-    """
-    ET.register_namespace("", ATOM)
-
-    def element(parent, tag: str, text: str | None = None, **attributes) -> ET.Element:
-        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-        if text is not None:
-            node.text = text
-        return node
-
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    element(feed, "title", f"{title}: data releases")
-    element(feed, "id", f"urn:collective-indicators:{agenda.name}:updates")
-    element(feed, "updated", updates.updated)
-    element(feed, "link", rel="alternate", type="text/html", href=page_url)
-    element(feed, "link", rel="self", type="application/atom+xml", href="feed.xml")
-    author = element(feed, "author")
-    element(author, "name", title)
-    element(feed, "generator", "collective-indicators")
-    for release in updates.releases:
-        entry = element(feed, "entry")
-        version = f" version {release.version}" if release.version else ""
-        element(entry, "title", f"{release.partner_title} published{version}")
-        element(entry, "id", f"urn:collective-indicators:{agenda.name}:release:{release.key}")
-        element(entry, "updated", release.date or updates.updated)
-        element(entry, "link", rel="alternate", type="text/html", href=f"{page_url}#{release.key}")
-        partner = element(entry, "author")
-        element(partner, "name", release.partner_title)
-        element(entry, "content", "\n".join(release_summary(release, agenda, status_names)) or
-                "Package details changed; no observation changed.", type="text")
-    ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

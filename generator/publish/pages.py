@@ -27,7 +27,8 @@ from generator.compute.trends import method
 from generator.compute.trends.progress import assess_progress
 from generator.compute.trends.scoreboard import Scoreboard
 from generator.compute.trends.series import Trends
-from generator.history.releases import MAX_RELEASES, Updates, atom_feed, release_summary
+from generator.history.releases import MAX_RELEASES, Updates
+from generator.publish.feed import atom_feed, release_summary
 
 GOOD = {method.TARGET_ACHIEVED, method.SUBSTANTIAL, method.MODERATE}
 MOVEMENT_ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "·"}
