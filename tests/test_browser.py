@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.publish.charts import DARK_COLOURS
+from generator.publish.chart_templates import DARK_COLOURS
 from conftest import SCREENSHOTS, SCREENSHOTS_WRITTEN, serve
 
 pytestmark = pytest.mark.browser
