@@ -33,7 +33,8 @@ import pandas as pd
 from generator import STAGES, __version__
 from generator.cache import Store
 from generator.compute.observations import IndicatorRows, observations_table
-from generator.compute.trends import IndicatorTrend, SeriesTrend, Trends, compute_trends, scoreboard, scoreboards_by_goal
+from generator.compute.trends import (IndicatorTrend, SeriesTrend, Trends, compute_trends, scoreboard,
+                                      scoreboards_by_goal)
 from generator.history.releases import collect_updates, history_fingerprint
 from generator.load.project import Project
 from generator.problems import Report

@@ -51,7 +51,8 @@ class Chart:
     name: str  # HEADLINE, "geography" or a dimension id: the spec is <name>.vl.json beside the page
     title: str
     description: str  # the chart in words, for screen readers and for the SVG's alt text
-    # The Vega-Lite spec (width "container") as `spec_text` writes it: the bytes of its spec file. Held as text: as dicts and lists, the charts of a national-scale initiative were some 400 MB, as JSON a quarter of it.
+    # The Vega-Lite spec (width "container") as `spec_text` writes it: the bytes of its spec file. Held as text: as
+    # dicts and lists, the charts of a national-scale initiative were some 400 MB, as JSON a quarter of it.
     spec_json: str
     table: Table
 
