@@ -12,14 +12,14 @@ The preview informs and never judges: only a working tree that does not validate
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from generator.compute.observations import observations_table
 from generator.compute.trends import Scoreboard, Trends, compute_trends, scoreboard
 from generator.history import git
 from generator.history.comparison import indicator_changes
-from generator.load.agenda import Agenda
+from generator.load.agenda import Agenda, observation_fields
 from generator.load.packages import PartnerPackage
 from generator.load.project import Project
 from generator.problems import Report
@@ -145,8 +145,8 @@ def _side(agenda: Agenda | None, packages: tuple[PartnerPackage, ...]) -> _Side:
 def _side_at(project: Project, revision: str, folder: Path) -> _Side:
     """The packages as they were at `revision`, read as the build read them then.
 
-    A package that would not validate now is still read (the site published it); only an agenda that cannot be
-    read at all leaves the earlier side empty, so that every indicator counts as new.
+    A package that would not validate now is still read (the site published it), but for files the build could
+    not have read; an agenda that cannot be read at all leaves the earlier side empty: every indicator is new.
     """
     datapackages = project.datapackages.relative_to(project.root).as_posix()
     names = git.files_at(project.root, revision, datapackages)
@@ -162,14 +162,12 @@ def _side_at(project: Project, revision: str, folder: Path) -> _Side:
     validated = validate_project(earlier)
     if validated.agenda is None:
         return _Side(None, (), None)
-    # Only packages whose files could all be read: a package refused outright was not published.
-    packages = tuple(package for package in validated.packages
-                     if all(file.text is not None for file in package.files))
-    try:
-        return _side(validated.agenda, packages)
-    except (ValueError, KeyError, TypeError):
-        # Data the build of the time would have refused: compared as though nothing had been published.
-        return _Side(None, (), None)
+    # Of each package, the files that can be read with every agreed column: the rest cannot have been published.
+    fields = observation_fields(validated.agenda)
+    packages = tuple(replace(package, files=tuple(
+        file for file in package.files if file.text is not None and all(name in file.text for name in fields)))
+        for package in validated.packages)
+    return _side(validated.agenda, packages)
 
 
 def _compare(project: Project, base: str, merge_base: str, before: _Side, after: _Side) -> Preview:
@@ -228,7 +226,7 @@ def _compare(project: Project, base: str, merge_base: str, before: _Side, after:
 
 
 def _published(side: _Side, indicator: str) -> bool:
-    return any(trend.indicator == indicator for trend in side.trends.series_of(indicator)) if side.trends else False
+    return side.trends is not None and bool(side.trends.series_of(indicator))
 
 
 def _scoreboard_before(before: _Side, ids: list[str]) -> ScoreboardCount:
