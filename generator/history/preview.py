@@ -133,7 +133,7 @@ def preview(project: Project, base: str) -> Preview:
     after = _side(validated.agenda, validated.packages)
     with tempfile.TemporaryDirectory(prefix="indicators-base-") as folder:
         before = _side_at(project, merge_base, Path(folder))
-        return _compare(project, base, merge_base, before, after)
+        return _compare(base, merge_base, before, after)
 
 
 def _side(agenda: Agenda | None, packages: tuple[PartnerPackage, ...]) -> _Side:
@@ -170,7 +170,7 @@ def _side_at(project: Project, revision: str, folder: Path) -> _Side:
     return _side(validated.agenda, packages)
 
 
-def _compare(project: Project, base: str, merge_base: str, before: _Side, after: _Side) -> Preview:
+def _compare(base: str, merge_base: str, before: _Side, after: _Side) -> Preview:
     agenda = after.agenda
     assert agenda is not None and after.trends is not None
     earlier_packages = {package.slug: package for package in before.packages}
