@@ -6,12 +6,14 @@
     init(project, initiative)    -> Started (what was removed and written): the example becomes one's own
     add_goal(project, id, title) -> the row written to goals.csv
     add_indicator(project, spec) -> the row written to indicators.csv (spec: IndicatorSpec)
+    compare(project, base)       -> Preview: what merging the working tree into `base` would change on the site
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from generator.history.preview import Preview, PreviewInvalid, preview
 from generator.load.project import Project
 from generator.pipeline import BuildResult, build
 from generator.tools import agenda as agenda_tools
@@ -20,7 +22,7 @@ from generator.tools.initiative import Initiative, Started, start_initiative
 from generator.validate import Validated, validate_project
 
 __all__ = ["Project", "validate", "build", "BuildResult", "Initiative", "init", "IndicatorSpec", "add_goal",
-           "add_indicator"]
+           "add_indicator", "compare", "Preview", "PreviewInvalid"]
 
 
 def validate(project: Project, paths: list[Path] | None = None) -> Validated:
@@ -44,3 +46,14 @@ def add_goal(project: Project, goal_id: str, title: str, summary: str = "") -> d
 def add_indicator(project: Project, spec: IndicatorSpec) -> dict:
     """A shared indicator at the end of indicators.csv, from plain values (`tools.agenda.add_indicator`)."""
     return agenda_tools.add_indicator(project, spec)
+
+
+def compare(project: Project, base: str) -> Preview:
+    """What merging the working tree into `base` (a branch, tag or commit) would change on the site, indicator by
+    indicator: new periods, revised values with their lines, withdrawn observations, status, latest value, and the
+    scoreboard (`history.preview`).
+
+    Raises `history.git.GitError` when `base` cannot be compared with, and `PreviewInvalid` (with the validation
+    report) when the working tree is not valid.
+    """
+    return preview(project, base)

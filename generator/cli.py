@@ -124,6 +124,18 @@ def _parser() -> argparse.ArgumentParser:
     changes.add_argument("--format", choices=("text", "github", "json"), default="text")
     changes.set_defaults(run=_check_changes)
 
+    compare = verbs.add_parser(
+        "compare", help="what merging your changes would change on the site",
+        description="Compare the packages at the merge base with REF with the working tree, and report per "
+                    "indicator: new periods, revised values (with their lines), withdrawn observations, the status "
+                    "and latest value before and after, and the change to the scoreboard. Exit 0 whatever changed, "
+                    "1 when the working tree is not valid, 2 on a usage error (such as an unknown REF).")
+    compare.add_argument("--base", required=True, metavar="REF",
+                         help="the branch, tag or commit the changes would be merged into, such as main")
+    compare.add_argument("--format", choices=("text", "github", "json"), default="text",
+                         help="text for people, github for the job summary (Markdown), json for tools")
+    compare.set_defaults(run=_compare)
+
     importer = verbs.add_parser("import", help="import another platform's data into this project")
     sources = importer.add_subparsers(title="sources", metavar="SOURCE", required=True)
     open_sdg = sources.add_parser("open-sdg", help="an Open SDG data repository (data/, meta/, indicator-config/)",
@@ -287,6 +299,37 @@ def _check_changes(project: Project, arguments) -> int:
     from generator.problems import Report
 
     return _print_report(Report(check_changes(project, arguments.base)), arguments.format)
+
+
+def _compare(project: Project, arguments) -> int:
+    from generator import api
+    from generator.history import preview_render
+    from generator.history.git import GitError
+    from generator.validate import render
+
+    try:
+        preview = api.compare(project, arguments.base)
+    except GitError as error:
+        print(f'indicators compare: cannot compare with "{arguments.base}": {error}. Pass a branch, tag or commit '
+              "that shares history with yours, for example --base main (fetch it first: git fetch origin main).",
+              file=sys.stderr)
+        return EXIT_USAGE
+    except api.PreviewInvalid as invalid:
+        sys.stdout.write(render.as_text(invalid.report))
+        print("indicators compare: the data in the working tree are not valid, so there is no site to compare. "
+              "Fix the problems above (`indicators validate` lists them) and compare again.", file=sys.stderr)
+        return EXIT_INVALID
+    if arguments.format == "json":
+        sys.stdout.write(preview_render.as_json(preview))
+    elif arguments.format == "github":
+        sys.stdout.write(preview_render.as_text(preview))
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            with open(summary_file, "a", encoding="utf-8") as file:
+                file.write(preview_render.as_markdown(preview))
+    else:
+        sys.stdout.write(preview_render.as_text(preview))
+    return EXIT_OK
 
 
 def _print_report(report, output_format: str) -> int:

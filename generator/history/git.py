@@ -73,6 +73,12 @@ def changed_files(root: Path, since: str) -> list[str]:
     return [path for path in output.split("\0") if path]
 
 
+def files_at(root: Path, revision: str, path: str) -> list[str]:
+    """Every file under `path` (relative to `root`) in the commit `revision`, relative to `root`."""
+    output = _text(root, "ls-tree", "-r", "-z", "--name-only", "--end-of-options", revision, "--", f"./{path}")
+    return [name for name in output.split("\0") if name]
+
+
 def read_blobs(root: Path, names: list[str]) -> list[bytes | None]:
     """The contents of each blob, named `revision:./path` or by its id, in one git process; None where there is
     no such file."""
