@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from frictionless import Package
+
+from generator.load.metadata import DescriptorReader, Ignored, Initiative, Licence
 
 
 AGENDA_FOLDER = "common-agenda"
@@ -86,10 +88,7 @@ class Agenda:
     name: str
     title: str
     description: str
-    vision: str
-    area: str  # the geography of the headline series
-    fictional: bool
-    licences: tuple[dict, ...]
+    licences: tuple[Licence, ...]
     goals: tuple[Goal, ...]
     indicators: tuple[Indicator, ...]
     units: dict[str, Unit]
@@ -98,7 +97,25 @@ class Agenda:
     observation_schema: dict
     folder: Path
     version: str = ""
-    initiative: dict = field(default_factory=dict)
+    initiative: Initiative = Initiative()
+
+    @property
+    def vision(self) -> str:
+        return self.initiative.vision
+
+    @property
+    def area(self) -> str:
+        """The geography of the headline series."""
+        return self.initiative.area
+
+    @property
+    def fictional(self) -> bool:
+        return self.initiative.fictional
+
+    @property
+    def display_name(self) -> str:
+        """The initiative's name as pages show it: its own, else the agenda's title, else a plain description."""
+        return self.initiative.name or self.title or "Shared indicators"
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:
@@ -128,15 +145,8 @@ def read_agenda(folder: Path) -> Agenda:
     groups: dict[str, list[str]] = {}
     for row in tables["groups"]:
         groups.setdefault(row["dimension"], []).append(row["group"])
-    initiative = descriptor.get("initiative") or {}
     return Agenda(
-        name=descriptor.get("name", AGENDA_FOLDER),
-        title=descriptor.get("title", ""),
-        description=descriptor.get("description", ""),
-        vision=initiative.get("vision", ""),
-        area=initiative.get("area", ""),
-        fictional=bool(initiative.get("fictional", False)),
-        licences=tuple(descriptor.get("licenses") or ()),
+        **agenda_metadata(descriptor)[0],
         goals=tuple(Goal(row["id"], row["title"], row["summary"] or "") for row in tables["goals"]),
         indicators=tuple(_indicator(row) for row in tables["indicators"]),
         units={row["id"]: _unit(row) for row in tables["units"]},
@@ -151,9 +161,22 @@ def read_agenda(folder: Path) -> Agenda:
         },
         observation_schema=observation_schema,
         folder=folder,
-        version=str(descriptor.get("version", "")),
-        initiative=initiative,
     )
+
+
+def agenda_metadata(descriptor: dict) -> tuple[dict, list[Ignored]]:
+    """The agenda's properties read from its descriptor, typed (see `metadata`), and those of the wrong type, which
+    are left out: validation reports them (agenda_rules.check_agenda)."""
+    reader = DescriptorReader()
+    properties = dict(
+        name=reader.text(descriptor, "name") or AGENDA_FOLDER,
+        title=reader.text(descriptor, "title"),
+        description=reader.text(descriptor, "description"),
+        version=reader.text(descriptor, "version"),
+        licences=reader.licences(descriptor),
+        initiative=reader.initiative(descriptor),
+    )
+    return properties, reader.ignored
 
 
 def observation_fields(agenda: Agenda) -> list[str]:

@@ -43,6 +43,25 @@ class Download:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One column of a published file, as the data page describes it."""
+
+    name: str
+    type: str
+    description: str
+    constraints: str  # in words
+
+
+@dataclass(frozen=True)
+class DescribedFile:
+    """A file of the published data package, with its columns."""
+
+    path: str
+    description: str
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
 class SiteContent:
     """Everything the pages show, computed by earlier stages."""
 
@@ -71,9 +90,7 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
                  for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
     agenda = content.agenda
     yield "index.md", templates["home"].render(root="")
-    yield "data/index.md", templates["data"].render(
-        root="../", resources={resource["path"]: resource
-                               for resource in data_package(agenda, content.packages)["resources"]})
+    yield "data/index.md", templates["data"].render(root="../", resources=_described_files(agenda, content.packages))
     yield "methodology/index.md", templates["methodology"].render(root="../", **_methodology())
     published = _published_by_partner(content.observations)
     for goal in agenda.goals:
@@ -171,7 +188,7 @@ def _environment(content: SiteContent) -> Environment:
         agenda=agenda, content=content, version=__version__, indicator=indicator, value=value, change=change,
         gap_size=gap_size, method=method,
         number=format_number, percent=format_percent, status_labels=STATUS_LABELS, status_names=method.STATUS_NAMES,
-        initiative=agenda.initiative.get("name") or agenda.title,
+        initiative=agenda.display_name,
         data_licence=data_licence(agenda), release_date=release_date(content.packages),
         release_lines=lambda release: release_summary(release, agenda, method.STATUS_NAMES),
     )
@@ -183,11 +200,10 @@ def _environment(content: SiteContent) -> Environment:
             slug = item.steward if item else None
         package = next((package for package in content.packages if package.slug == slug), None)
         if package and package.licences:
-            return ", ".join(str(licence.get("name") or licence.get("title")) for licence in package.licences)
+            return ", ".join(licence.short_name for licence in package.licences)
         return data_licence(agenda)
 
     env.globals["licence_of"] = licence_of
-    env.filters["constraints"] = _constraints
     env.filters["script_json"] = _script_json
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
@@ -213,15 +229,36 @@ def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:
     return Markup(f"{VERBATIM_START}\n{html}\n{VERBATIM_END}") if through_mkdocs else Markup(html)
 
 
+def _described_files(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> list[DescribedFile]:
+    """The files of /data/datapackage.json with their columns, read from the very descriptor published, so the data
+    page and the package always agree. The schemas are the agenda's (validated by frictionless), but any of their
+    optional properties may be missing."""
+    def text(owner: dict, key: str) -> str:
+        value = owner.get(key)
+        return str(value) if isinstance(value, (str, int, float)) else ""
+
+    described = []
+    for resource in data_package(agenda, packages)["resources"]:
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        columns = tuple(Column(text(field, "name"), text(field, "type") or "string",
+                               text(field, "description") or text(field, "title"), _constraints(field))
+                        for field in fields or () if isinstance(field, dict))
+        described.append(DescribedFile(resource["path"], text(resource, "description"), columns))
+    return described
+
+
 def _constraints(schema_field: dict) -> str:
     """A Table Schema field's constraints in words, for the data page."""
-    constraints = schema_field.get("constraints") or {}
+    constraints = schema_field.get("constraints")
+    if not isinstance(constraints, dict):
+        return ""
     words = []
     if constraints.get("required"):
         words.append("required")
     if constraints.get("unique"):
         words.append("unique")
-    if "enum" in constraints:
+    if isinstance(constraints.get("enum"), list):
         words.append("one of: " + ", ".join(str(item) for item in constraints["enum"]))
     if "pattern" in constraints:
         words.append(f"matches {constraints['pattern']}")

@@ -11,12 +11,13 @@ from generator.load.agenda import (
     MEASURE_FIELDS,
     OBSERVATION_SCHEMA_FILE,
     Agenda,
+    agenda_metadata,
     observation_fields,
     read_agenda,
 )
 from generator.load.descriptors import read_descriptor
 from generator.compute.periods import PeriodError, parse_period
-from generator.problems import Problem, relative
+from generator.problems import WARNING, Problem, relative
 from generator.validate.structure import frictionless_problems
 
 
@@ -42,7 +43,10 @@ def check_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]
             partner=AGENDA_FOLDER,
         )]
     agenda = read_agenda(folder)
-    return agenda, _consistency_problems(agenda, root)
+    ignored = [Problem("ignored-property", item.message, "Write it as the Frictionless standard (or, for "
+                       '"initiative", the example agenda) has it, or remove it.', relative(descriptor_path, root),
+                       severity=WARNING, partner=AGENDA_FOLDER) for item in agenda_metadata(descriptor)[1]]
+    return agenda, ignored + _consistency_problems(agenda, root)
 
 
 def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
