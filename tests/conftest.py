@@ -11,11 +11,21 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator import api
 from generator.load.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis's own profiles: "default", and "ci", which it loads when CI is set (as .ci/run has it): the same
+# examples on every run. "thorough" is for a property that costs seconds an example, such as a whole build
+# (test_build_property.py), which draws a few in the others: `pytest --hypothesis-profile=thorough`, or
+# HYPOTHESIS_PROFILE=thorough. The tests that set their own number of examples keep it.
+settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
 # The browser tests' screenshots, for a person to look at; the folder is named in the run's summary.
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 SCREENSHOTS_WRITTEN: list[Path] = []
