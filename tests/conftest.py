@@ -64,18 +64,20 @@ def project_copy(tmp_path) -> Project:
     return Project(tmp_path)
 
 
-def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Path | None = None):
+def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Path | None = None,
+                   unexpected_error: bool = False):
     """`indicators --project ROOT ARGUMENTS…` in this process, as a partner or CI would run it.
 
-    In-process because starting Python for each of the corpus's cases took most of the suite's time; a
-    traceback still fails the test (it propagates), and the end-to-end tests run the real command.
+    In-process because starting Python for each of the corpus's cases took most of the suite's time; the
+    end-to-end tests run the real command. An unexpected error (exit 3, its traceback in build/last-error.txt)
+    fails the test with that traceback, unless the test expects one (`unexpected_error`).
     """
     import contextlib
     import io
     import os
     from types import SimpleNamespace
 
-    from generator.cli import main
+    from generator.cli import EXIT_UNEXPECTED, LAST_ERROR, main
 
     stdout, stderr = io.StringIO(), io.StringIO()
     previous_env = {key: os.environ.get(key) for key in (env or {})}
@@ -95,6 +97,10 @@ def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Pa
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+    if code == EXIT_UNEXPECTED and not unexpected_error:
+        last_error = root / "build" / LAST_ERROR
+        details = last_error.read_text(encoding="utf-8") if last_error.is_file() else ""
+        raise AssertionError(stderr.getvalue() + details)
     return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
 
 

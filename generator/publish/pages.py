@@ -28,6 +28,7 @@ from generator.compute.trends.progress import assess_progress
 from generator.compute.trends.scoreboard import Scoreboard
 from generator.compute.trends.series import IndicatorTrend, SeriesTrend, Trends
 from generator.history.releases import MAX_RELEASES, Updates, atom_feed, release_summary
+from generator.whereabouts import processing
 
 GOOD = {method.TARGET_ACHIEVED, method.SUBSTANTIAL, method.MODERATE}
 MOVEMENT_ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "·"}
@@ -88,14 +89,19 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
     # ~800 pages.
     templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
                  for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
+
+    def page(path: str, template: str, **context) -> tuple[str, str]:
+        with processing(f"the page {path}, from {templates[template].name}"):
+            return path, templates[template].render(**context)
+
     agenda = content.agenda
-    yield "index.md", templates["home"].render(root="")
-    yield "data/index.md", templates["data"].render(root="../", resources=_described_files(agenda, content.packages))
-    yield "methodology/index.md", templates["methodology"].render(root="../", **_methodology())
+    yield page("index.md", "home", root="")
+    yield page("data/index.md", "data", root="../", resources=_described_files(agenda, content.packages))
+    yield page("methodology/index.md", "methodology", root="../", **_methodology())
     published = _published_by_partner(content.observations)
     for goal in agenda.goals:
-        yield f"goals/{goal.id}/index.md", templates["goal"].render(
-            root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
+        yield page(
+            f"goals/{goal.id}/index.md", "goal", root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
             contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]))
     notes = _notes_by_indicator(content.observations)
     suppressed = _suppressed_by_indicator(content.observations)
@@ -115,20 +121,20 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
             last_release=last_release.get(indicator.id), goal=goals[indicator.goal],
             steward=stewards.get(indicator.steward),
         )
-        yield f"indicators/{indicator.id}/index.md", templates["indicator"].render(root="../../", **context)
-        yield f"embed/{indicator.id}/index.html", templates["embed"].render(root="../../", **context)
+        yield page(f"indicators/{indicator.id}/index.md", "indicator", root="../../", **context)
+        yield page(f"embed/{indicator.id}/index.html", "embed", root="../../", **context)
     for package in content.packages:
         rows_by_indicator = published.get(package.slug, {})
         problems = [problem for problem in (content.report.problems if content.report else [])
                     if problem.partner == package.slug or problem.file.startswith(f"datapackages/{package.slug}/")]
-        yield f"partners/{package.slug}/index.md", templates["partner"].render(
-            root="../../", package=package, indicator_ids=sorted(rows_by_indicator),
-            rows=sum(rows_by_indicator.values()),
+        yield page(
+            f"partners/{package.slug}/index.md", "partner", root="../../", package=package,
+            indicator_ids=sorted(rows_by_indicator), rows=sum(rows_by_indicator.values()),
             problems=problems, checked=content.report is not None,
             releases=[release for release in releases if release.partner == package.slug],
         )
     if content.updates is not None:
-        yield "updates/index.md", templates["updates"].render(root="../", limit=MAX_RELEASES)
+        yield page("updates/index.md", "updates", root="../", limit=MAX_RELEASES)
         yield "updates/feed.xml", atom_feed(content.updates, agenda, env.globals["initiative"],
                                             method.STATUS_NAMES).decode("utf-8")
 
