@@ -97,9 +97,14 @@ def licences(draw) -> list[dict]:
     return found
 
 
+def rarely(strategy, instead):
+    """The strategy, or one time in twenty `instead` (such as a value the validator is to reject)."""
+    return st.integers(0, 19).flatmap(lambda number: instead if number == 19 else strategy)
+
+
 def rarely_none(strategy):
     """The strategy, or one time in twenty None: a property left out that the validator requires."""
-    return st.integers(0, 19).flatmap(lambda number: st.none() if number == 19 else strategy)
+    return rarely(strategy, st.none())
 
 
 @st.composite
@@ -159,7 +164,10 @@ def initiatives(draw) -> Initiative:
     units = [{"id": unit, "label": draw(texts), "symbol": draw(optional_texts), "minimum": minimum,
               "maximum": maximum, "integer": integer} for unit, (minimum, maximum, integer) in UNITS.items()]
     dimensions, groups, schema_fields = [], [], {}
-    for dimension in ["sex", "age_band"][:draw(st.integers(0, 2))]:
+    # A dimension named as a column the published files already have is rejected (reserved-dimension-id).
+    ids = [draw(rarely(st.just(name), st.sampled_from(["time", "partner", "note", "score"])))
+           for name in ("sex", "age_band")]
+    for dimension in ids[:draw(st.integers(0, 2))]:
         names = draw(st.lists(texts, max_size=3, unique_by=str.strip))  # no groups at all: an empty dimension
         groups += [{"dimension": dimension, "group": name} for name in names]
         dimensions.append({"id": dimension, "label": draw(texts), "description": draw(optional_texts),
@@ -189,7 +197,8 @@ def initiatives(draw) -> Initiative:
             "source": draw(optional_texts) or "",
             "progress_series": draw(st.sampled_from(["", "total", "none", *(f"total {name}" for name in own)])),
             "limit": draw(st.sampled_from(["", "100"])) if unit == "percent" else "",
-            "progress_thresholds": draw(st.sampled_from(["", "0.9 0.5 0"])),
+            # The agreed pattern lets "1.2.3 0 0" through; the validator rejects it (invalid-thresholds).
+            "progress_thresholds": draw(rarely(st.sampled_from(["", "0.9 0.5 0"]), st.just("1.2.3 0 0"))),
             "next_update": draw(optional_texts) or "",
         }
         indicators.append(indicator)
@@ -371,3 +380,63 @@ def test_a_property_of_the_wrong_type_is_left_out_with_a_warning_and_the_rest_bu
     assert result is not None
     partner = _text((result.site_dir / "partners" / "river-schools" / "index.html").read_text(encoding="utf-8"))
     assert "version 2" in partner and "CC-BY-4.0" in partner
+
+
+@pytest.mark.parametrize("dimension", ["time", "partner", "note", "headline"])
+def test_a_dimension_named_as_a_column_the_published_files_have_is_rejected(dimension, tmp_path):
+    """Found by reading the stages after the property: "time" and "partner" stopped the build (they are columns
+    the observations table adds), "note" stopped validation in frictionless (a field named twice), and "headline"
+    published a trends.csv with two columns of that name, so an invalid data package."""
+    initiative = small_initiative()
+    initiative.tables["dimensions"][0]["id"] = dimension
+    for row in initiative.tables["groups"]:
+        row["dimension"] = dimension
+    initiative.tables["indicators"][0].update(dimensions=dimension, progress_series=f"total {dimension}")
+    initiative.schema_fields = {dimension: initiative.schema_fields["sex"]}
+    for row in initiative.partners["river-schools"].observations:
+        if "sex" in row:
+            row[dimension] = row.pop("sex")
+    report = api.validate(write_project(initiative, tmp_path)).report
+    assert [(problem.rule, problem.file, problem.line, problem.message) for problem in report.errors] == [(
+        "reserved-dimension-id", "datapackages/common-agenda/dimensions.csv", 2,
+        f'The dimension id "{dimension}" is the name of a column the published files already have.')]
+
+
+def test_the_reserved_names_are_the_columns_the_published_files_have():
+    from generator.load.agenda import CORE_FIELDS, MEASURE_FIELDS, RESERVED_NAMES
+    from generator.publish.downloads import TREND_FIELD_TYPES
+
+    assert RESERVED_NAMES == {*CORE_FIELDS, *MEASURE_FIELDS, "partner", "time", *TREND_FIELD_TYPES}
+
+
+def test_progress_thresholds_that_match_the_pattern_but_are_not_numbers_are_rejected(tmp_path):
+    """The agreed pattern, -?[0-9.]+ three times, lets 1.2.3 through: validation stopped with a ValueError."""
+    initiative = small_initiative()
+    initiative.tables["indicators"][1]["progress_thresholds"] = "1.2.3 0 0"
+    report = api.validate(write_project(initiative, tmp_path)).report
+    assert [(problem.rule, problem.file, problem.line, problem.field) for problem in report.errors] == [
+        ("invalid-thresholds", "datapackages/common-agenda/indicators.csv", 3, "progress_thresholds")]
+    assert report.errors[0].message == 'The progress thresholds of "starts", "1.2.3 0 0", are not three numbers.'
+
+
+def test_an_agenda_without_an_optional_column_or_with_a_table_missing(tmp_path):
+    """The agenda's tables are the backbone's: a column it may leave out is blank throughout; a table or a column it
+    may not is a problem, where reading the agenda stopped with a KeyError."""
+    import json as json_module
+
+    project = write_project(small_initiative(), tmp_path)
+    descriptor_path = project.agenda_folder / "datapackage.json"
+    descriptor = json_module.loads(descriptor_path.read_text(encoding="utf-8"))
+    goals = next(resource for resource in descriptor["resources"] if resource["name"] == "goals")
+    goals["schema"]["fields"] = [field for field in goals["schema"]["fields"] if field["name"] != "summary"]
+    descriptor_path.write_text(json_module.dumps(descriptor), encoding="utf-8")
+    goals_csv = project.agenda_folder / "goals.csv"
+    goals_csv.write_text("id,title\nreading-well,Every child reads well\n", encoding="utf-8")
+    validated = api.validate(project)
+    assert validated.report.valid and validated.agenda.goals[0].summary == ""
+
+    descriptor["resources"] = [resource for resource in descriptor["resources"] if resource["name"] != "geographies"]
+    descriptor_path.write_text(json_module.dumps(descriptor), encoding="utf-8")
+    report = api.validate(project).report
+    assert [(problem.rule, problem.message) for problem in report.errors] == [
+        ("missing-agenda-table", 'The agenda lists no resource "geographies".')]
