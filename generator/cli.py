@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -13,7 +14,10 @@ from rich.console import Console
 from generator import __version__
 from generator.load.project import Project
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+LAST_ERROR = "last-error.txt"  # in the project's build folder: the traceback of the last unexpected error
+REPORT_TO = "the generator's maintainers"
 # Each verb imports the stages it uses, not this module: they take seconds to import, `indicators --help` needs
 # none of them, and each process that draws chart images imports the program's main module (this one) again.
 
@@ -30,7 +34,55 @@ def main(argv: list[str] | None = None) -> int:
         print(f"indicators: no common agenda at {project.agenda_folder}; run this in the project's folder "
               "or pass --project DIR.", file=sys.stderr)
         return EXIT_USAGE
-    return arguments.run(project, arguments)
+    arguments.doing = Doing(arguments.stage)
+    try:
+        return arguments.run(project, arguments)
+    except KeyboardInterrupt:
+        print("indicators: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # bad input is a Problem, never an exception: whatever reaches here is a bug
+        return _unexpected(error, arguments.doing.stage, project, sys.argv[1:] if argv is None else argv)
+
+
+@dataclass
+class Doing:
+    """What the command is doing, as its one line names it when an unexpected error stops it."""
+
+    stage: str
+
+
+def _unexpected(error: Exception, stage: str, project: Project, argv: list[str]) -> int:
+    """One line, not a traceback: the stage and the file, what went wrong, and where the details are to report."""
+    import platform
+    import traceback
+
+    from generator.whereabouts import file_of
+
+    file = file_of(error)
+    where = f"{stage} ({file})" if file else stage
+    what = " ".join(f"{type(error).__name__}: {error}".split())
+    what = what if len(what) <= 300 else what[:300] + "…"
+    details = project.build_folder / LAST_ERROR
+    try:
+        details.parent.mkdir(parents=True, exist_ok=True)
+        details.write_text(
+            f"indicators {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+            f"command: indicators {' '.join(argv)}\nwhile {where}\n\n" + "".join(traceback.format_exception(error)),
+            encoding="utf-8")
+        saved = f"The details are in {_shown(details)}; please report it to {REPORT_TO} with that file."
+    except OSError as reason:
+        saved = (f"The details could not be written to {_shown(details)} ({reason.strerror or reason}); please "
+                 f"report it to {REPORT_TO}, with the command you ran.")
+    print(f"indicators: unexpected error while {where}: {what.rstrip('.')}. {saved}", file=sys.stderr)
+    return EXIT_UNEXPECTED
+
+
+def _shown(path: Path) -> str:
+    """A path as the person running the command would type it: relative to where they are, when inside it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,13 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="*", metavar="PATH", help="only report problems under these folders")
     validate.add_argument("--format", choices=("text", "github", "json"), default="text",
                           help="text for people, github for workflow annotations and a job summary, json for tools")
-    validate.set_defaults(run=_validate)
+    validate.set_defaults(run=_validate, stage="validating")
 
     build = verbs.add_parser("build", help="validate, compute, chart and build the site",
                              description="Validate, compute trends, draw charts, write pages and downloads, and "
                                          "build the site. Invalid data publish nothing (exit 1).")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
-    build.set_defaults(run=_build)
+    build.set_defaults(run=_build, stage="starting the build")  # then each stage's name
 
     changes = verbs.add_parser("check-changes", help="check that a pull request keeps to one partner's folder",
                                description="Fail when the changes since the merge base with REF touch more than one "
@@ -122,7 +174,7 @@ def _parser() -> argparse.ArgumentParser:
                                            "value published before that the changes revise.")
     changes.add_argument("--base", required=True, metavar="REF", help="the branch or commit the pull request targets")
     changes.add_argument("--format", choices=("text", "github", "json"), default="text")
-    changes.set_defaults(run=_check_changes)
+    changes.set_defaults(run=_check_changes, stage="checking the changes")
 
     compare = verbs.add_parser(
         "compare", help="what merging your changes would change on the site",
@@ -145,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     open_sdg.add_argument("--partner", required=True, metavar="SLUG", help="the partner folder to write")
     open_sdg.add_argument("--area", help="the geography id of the headline series (default: from the metadata)")
     open_sdg.add_argument("--report", type=Path, metavar="FILE", help="write every reported row to FILE (CSV)")
-    open_sdg.set_defaults(run=_import)
+    open_sdg.set_defaults(run=_import, stage="importing")
 
     bench = verbs.add_parser("bench", help="benchmarks: the whole build at three scales, or `bench validation`",
                              description="Time each stage of the build (load, validate, compute, charts, images, "
@@ -165,24 +217,24 @@ def _parser() -> argparse.ArgumentParser:
                        help="the UK's Open SDG data (default ../shared/real-data/uk-sdg beside the project)")
     bench.add_argument("--work", type=Path, metavar="DIR", help="folder for the temporary projects")
     bench.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
-    bench.set_defaults(run=_bench_build)
+    bench.set_defaults(run=_bench_build, stage="benchmarking")
     benchmarks = bench.add_subparsers(title="benchmarks", metavar="BENCHMARK", required=False)
     validation = benchmarks.add_parser("validation", help="our validator against frictionless on a generated package")
     validation.add_argument("--rows", type=int, default=1_000_000, help="observations to generate (default 1,000,000)")
     validation.add_argument("--json", type=Path, metavar="FILE", help="also write the measurements to FILE")
     validation.add_argument("--no-primary-key", action="store_true", help="skip frictionless with a primary key")
-    validation.set_defaults(run=_bench_validation)
+    validation.set_defaults(run=_bench_validation, stage="benchmarking the validation")
 
     serve = verbs.add_parser("serve", help="build and preview the site, rebuilding on changes")
     serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, stage="serving the preview")
 
     scaffold = verbs.add_parser("new-partner", help="create a valid, empty partner package",
                                 description="Create datapackages/SLUG/ with a valid, empty package and a README "
                                             "that tells the partner what to fill in.")
     scaffold.add_argument("slug", metavar="SLUG", help="the partner's short name: lower case, digits and hyphens")
     scaffold.add_argument("--title", help="the organisation's full name")
-    scaffold.set_defaults(run=_new_partner)
+    scaffold.set_defaults(run=_new_partner, stage="writing the new package")
     return parser
 
 
@@ -358,7 +410,11 @@ def _build(project: Project, arguments) -> int:
     started = time.perf_counter()
     try:
         with console.status("Building") as status:
-            result = api.build(project, arguments.site_dir, progress=lambda stage: status.update(stage + " …"))
+            def progress(stage: str) -> None:
+                arguments.doing.stage = stage[:1].lower() + stage[1:]
+                status.update(stage + " …")
+
+            result = api.build(project, arguments.site_dir, progress=progress)
     except SiteError as error:
         console.print(f"[bold red]The site was not built:[/] {error}", highlight=False)
         return EXIT_INVALID
@@ -445,3 +501,4 @@ def _new_partner(project: Project, arguments) -> int:
     print(f"Created {folder.relative_to(project.root)}/: fill in datapackage.json and observations.csv as its "
           "README.md says, then run `indicators validate " + str(folder.relative_to(project.root)) + "`.")
     return EXIT_OK
+

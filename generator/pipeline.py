@@ -259,13 +259,12 @@ def _data_time(packages, agenda) -> int:
     stamps = []
     for created in [package.created for package in packages]:
         try:
-            stamps.append(datetime.fromisoformat(created.replace("Z", "+00:00")))
+            stamp = datetime.fromisoformat(created.replace("Z", "+00:00"))
         except ValueError:
             continue
-    newest = max(stamps, default=datetime(2000, 1, 1, tzinfo=timezone.utc))
-    if newest.tzinfo is None:
-        newest = newest.replace(tzinfo=timezone.utc)
-    return int(newest.timestamp())
+        # A date without a time zone (2024-03-01) is taken as UTC, so that it compares with one that has one.
+        stamps.append(stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc))
+    return int(max(stamps, default=datetime(2000, 1, 1, tzinfo=timezone.utc)).timestamp())
 
 
 # The keys and entries of the steps that keep results.

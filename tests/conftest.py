@@ -11,11 +11,21 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from generator import api
 from generator.load.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Hypothesis's own profiles: "default", and "ci", which it loads when CI is set (as .ci/run has it): the same
+# examples on every run. "thorough" is for a property that costs seconds an example, such as a whole build
+# (test_build_property.py), which draws a few in the others: `pytest --hypothesis-profile=thorough`, or
+# HYPOTHESIS_PROFILE=thorough. The tests that set their own number of examples keep it.
+settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
 # The browser tests' screenshots, for a person to look at; the folder is named in the run's summary.
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 SCREENSHOTS_WRITTEN: list[Path] = []
@@ -54,18 +64,20 @@ def project_copy(tmp_path) -> Project:
     return Project(tmp_path)
 
 
-def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Path | None = None):
+def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Path | None = None,
+                   unexpected_error: bool = False):
     """`indicators --project ROOT ARGUMENTS…` in this process, as a partner or CI would run it.
 
-    In-process because starting Python for each of the corpus's cases took most of the suite's time; a
-    traceback still fails the test (it propagates), and the end-to-end tests run the real command.
+    In-process because starting Python for each of the corpus's cases took most of the suite's time; the
+    end-to-end tests run the real command. An unexpected error (exit 3, its traceback in build/last-error.txt)
+    fails the test with that traceback, unless the test expects one (`unexpected_error`).
     """
     import contextlib
     import io
     import os
     from types import SimpleNamespace
 
-    from generator.cli import main
+    from generator.cli import EXIT_UNEXPECTED, LAST_ERROR, main
 
     stdout, stderr = io.StringIO(), io.StringIO()
     previous_env = {key: os.environ.get(key) for key in (env or {})}
@@ -85,6 +97,10 @@ def run_indicators(root: Path, *arguments: str, env: dict | None = None, cwd: Pa
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+    if code == EXIT_UNEXPECTED and not unexpected_error:
+        last_error = root / "build" / LAST_ERROR
+        details = last_error.read_text(encoding="utf-8") if last_error.is_file() else ""
+        raise AssertionError(stderr.getvalue() + details)
     return SimpleNamespace(returncode=code, stdout=stdout.getvalue(), stderr=stderr.getvalue())
 
 

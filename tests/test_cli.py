@@ -42,3 +42,42 @@ def test_import_open_sdg_in_a_fresh_copy_of_the_example_replaces_it_and_exits_0(
     assert "will not validate" not in result.stdout
     assert not (project_copy.site_src / "narratives" / "home.md").exists()
     assert "Cedar River" not in (project_copy.site_src / "about.md").read_text(encoding="utf-8")
+
+
+def test_an_unexpected_error_is_one_line_naming_the_stage_and_file_and_its_traceback_is_kept(tmp_path, monkeypatch):
+    from generator.publish import pages
+    from initiatives import small_initiative, write_project
+
+    def broken_filter(status):  # a bug, put in on purpose: every page that shows a status uses this filter
+        raise RuntimeError("the tone of a status could not be chosen")
+
+    monkeypatch.setattr(pages, "_tone", broken_filter)
+    write_project(small_initiative(), tmp_path)
+    result = run_indicators(tmp_path, "build", unexpected_error=True)
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == (
+        "indicators: unexpected error while writing pages (the page index.md, from home.md.j2): "
+        "RuntimeError: the tone of a status could not be chosen. The details are in build/last-error.txt; please "
+        "report it to the generator's maintainers with that file.")
+    assert "Traceback" not in result.stderr
+    details = (tmp_path / "build" / "last-error.txt").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in details and "broken_filter" in details
+    assert details.startswith("indicators ") and "command: indicators --project" in details
+    assert not (tmp_path / "site").exists(), "nothing is published"
+
+
+def test_an_unexpected_error_while_validating_names_the_file(tmp_path, monkeypatch):
+    import generator.validate as validation
+    from initiatives import small_initiative, write_project
+
+    def broken_rules(file, agenda, partner):
+        raise KeyError("value")
+
+    monkeypatch.setattr(validation, "observation_problems", broken_rules)
+    write_project(small_initiative(), tmp_path)
+    result = run_indicators(tmp_path, "validate", unexpected_error=True)
+    assert result.returncode == 3
+    assert result.stderr.startswith("indicators: unexpected error while validating "
+                                    "(datapackages/river-schools/observations.csv): KeyError: 'value'. ")
+    assert (tmp_path / "build" / "last-error.txt").is_file()

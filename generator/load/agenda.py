@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from frictionless import Package
+
+from generator.load.metadata import DescriptorReader, Ignored, Initiative, Licence
 
 
 AGENDA_FOLDER = "common-agenda"
@@ -18,6 +20,25 @@ MEASURE_FIELDS = ("unit", "value", "lower_bound", "upper_bound", "numerator", "d
 # In progress_series: no series counts, so the indicator is published without a progress status.
 NO_PROGRESS = "none"
 STATUS_FLAGS = ("provisional", "estimated", "suppressed", "break_in_series")
+# The agenda's tables, each with the columns it must have; a column not listed may be left out.
+REQUIRED_COLUMNS = {
+    "goals": ("id", "title"),
+    "units": ("id", "label"),
+    "dimensions": ("id", "label"),
+    "groups": ("dimension", "group"),
+    "geographies": ("id", "name"),
+    "indicators": ("id", "goal", "title", "definition", "unit", "direction", "decimals", "steward"),
+}
+# Names a dimension's id cannot take: each dimension is a column of observations.csv and trends.csv, beside the
+# observation's own fields, the partner and time the observations table adds, and the fields of trends.csv
+# (publish.downloads.TREND_FIELD_TYPES, which a test keeps this in step with).
+RESERVED_NAMES = frozenset((*CORE_FIELDS, *MEASURE_FIELDS, "partner", "time", "headline", "periods_with_value",
+                            "first_period", "last_period", "last_value", "latest_flag", "break_period",
+                            "status_words", "base_period", "base_value", "latest_period", "latest_value", "change",
+                            "relative_change", "movement", "has_target", "growth_observed", "growth_required",
+                            "progress_value", "score", "limit_adjustment", "reason", "trend_periods", "trend_s",
+                            "trend_variance", "trend_z", "trend_p_value", "trend_slope_per_year", "trend_confidence",
+                            "trend_trend", "trend_verdict"))
 
 
 @dataclass(frozen=True)
@@ -86,10 +107,7 @@ class Agenda:
     name: str
     title: str
     description: str
-    vision: str
-    area: str  # the geography of the headline series
-    fictional: bool
-    licences: tuple[dict, ...]
+    licences: tuple[Licence, ...]
     goals: tuple[Goal, ...]
     indicators: tuple[Indicator, ...]
     units: dict[str, Unit]
@@ -98,7 +116,25 @@ class Agenda:
     observation_schema: dict
     folder: Path
     version: str = ""
-    initiative: dict = field(default_factory=dict)
+    initiative: Initiative = Initiative()
+
+    @property
+    def vision(self) -> str:
+        return self.initiative.vision
+
+    @property
+    def area(self) -> str:
+        """The geography of the headline series."""
+        return self.initiative.area
+
+    @property
+    def fictional(self) -> bool:
+        return self.initiative.fictional
+
+    @property
+    def display_name(self) -> str:
+        """The initiative's name as pages show it: its own, else the agenda's title, else a plain description."""
+        return self.initiative.name or self.title or "Shared indicators"
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:
@@ -121,55 +157,76 @@ class Agenda:
 
 
 def read_agenda(folder: Path) -> Agenda:
-    """The agenda from its folder. Validation checks the folder first (see validation.agenda_rules)."""
+    """The agenda from its folder, which validation has checked (validate.agenda_rules.check_agenda)."""
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
     observation_schema = json.loads((folder / OBSERVATION_SCHEMA_FILE).read_text(encoding="utf-8"))
-    tables = _read_tables(folder / "datapackage.json")
+    return agenda_from(folder, descriptor, observation_schema, read_tables(folder / "datapackage.json"))
+
+
+def agenda_from(folder: Path, descriptor: dict, observation_schema: dict, tables: dict[str, list[dict]]) -> Agenda:
+    """The agenda from its descriptor, observation schema and tables (`read_tables`), as validation has checked
+    them: every table and every column of REQUIRED_COLUMNS is there; another column left out is blank throughout."""
     groups: dict[str, list[str]] = {}
     for row in tables["groups"]:
         groups.setdefault(row["dimension"], []).append(row["group"])
-    initiative = descriptor.get("initiative") or {}
     return Agenda(
-        name=descriptor.get("name", AGENDA_FOLDER),
-        title=descriptor.get("title", ""),
-        description=descriptor.get("description", ""),
-        vision=initiative.get("vision", ""),
-        area=initiative.get("area", ""),
-        fictional=bool(initiative.get("fictional", False)),
-        licences=tuple(descriptor.get("licenses") or ()),
-        goals=tuple(Goal(row["id"], row["title"], row["summary"] or "") for row in tables["goals"]),
+        **agenda_metadata(descriptor)[0],
+        goals=tuple(Goal(row["id"], row["title"], row.get("summary") or "") for row in tables["goals"]),
         indicators=tuple(_indicator(row) for row in tables["indicators"]),
         units={row["id"]: _unit(row) for row in tables["units"]},
         dimensions=tuple(
-            Dimension(row["id"], row["label"], row["description"] or "", tuple(groups.get(row["id"], ())),
+            Dimension(row["id"], row["label"], row.get("description") or "", tuple(groups.get(row["id"], ())),
                       row.get("reference_group") or None)
             for row in tables["dimensions"]
         ),
         geographies={
-            row["id"]: Geography(row["id"], row["name"], row["kind"] or "", row["parent"] or "")
+            row["id"]: Geography(row["id"], row["name"], row.get("kind") or "", row.get("parent") or "")
             for row in tables["geographies"]
         },
         observation_schema=observation_schema,
         folder=folder,
-        version=str(descriptor.get("version", "")),
-        initiative=initiative,
     )
+
+
+def agenda_metadata(descriptor: dict) -> tuple[dict, list[Ignored]]:
+    """The agenda's properties read from its descriptor, typed (see `metadata`), and those of the wrong type, which
+    are left out: validation reports them (agenda_rules.check_agenda)."""
+    reader = DescriptorReader()
+    properties = dict(
+        name=reader.text(descriptor, "name") or AGENDA_FOLDER,
+        title=reader.text(descriptor, "title"),
+        description=reader.text(descriptor, "description"),
+        version=reader.text(descriptor, "version"),
+        licences=reader.licences(descriptor),
+        initiative=reader.initiative(descriptor),
+    )
+    return properties, reader.ignored
 
 
 def observation_fields(agenda: Agenda) -> list[str]:
     return [field["name"] for field in agenda.observation_schema.get("fields", [])]
 
 
-def _read_tables(descriptor_path: Path) -> dict[str, list[dict]]:
+def read_tables(descriptor_path: Path) -> dict[str, list[dict]]:
+    """Each of the agenda's tables that its descriptor lists, as rows of the values frictionless read."""
     package = Package(str(descriptor_path))
     return {
         name: [row.to_dict() for row in package.get_resource(name).read_rows()]
-        for name in ("goals", "units", "dimensions", "groups", "geographies", "indicators")
+        for name in REQUIRED_COLUMNS if package.has_resource(name)
     }
 
 
+def progress_thresholds(text: str | None) -> tuple[float, float, float] | None:
+    """The three numbers of `progress_thresholds` (high, medium, low); None when blank or not three numbers."""
+    try:
+        high, medium, low = (float(part) for part in (text or "").split())
+    except ValueError:
+        return None
+    return high, medium, low
+
+
 def _indicator(row: dict) -> Indicator:
-    target = row["target_value"]
+    target = row.get("target_value")
     return Indicator(
         id=row["id"],
         goal=row["goal"],
@@ -179,15 +236,14 @@ def _indicator(row: dict) -> Indicator:
         direction=row["direction"],
         decimals=int(row["decimals"]),
         steward=row["steward"],
-        baseline_period=row["baseline_period"],
+        baseline_period=row.get("baseline_period"),
         target_value=float(target) if target is not None else None,
-        target_period=row["target_period"],
-        dimensions=tuple((row["dimensions"] or "").split()),
-        source=row["source"] or "",
+        target_period=row.get("target_period"),
+        dimensions=tuple((row.get("dimensions") or "").split()),
+        source=row.get("source") or "",
         progress_series=_progress_series(row.get("progress_series")),
         limit=float(row["limit"]) if row.get("limit") is not None else None,
-        progress_thresholds=tuple(float(part) for part in row["progress_thresholds"].split())
-        if row.get("progress_thresholds") else None,
+        progress_thresholds=progress_thresholds(row.get("progress_thresholds")),
         next_update=row.get("next_update") or "",
     )
 
@@ -202,5 +258,5 @@ def _unit(row: dict) -> Unit:
     def number(value):
         return float(value) if value is not None else None
 
-    return Unit(row["id"], row["label"], row["symbol"] or "", number(row["minimum"]), number(row["maximum"]),
-                bool(row["integer"]))
+    return Unit(row["id"], row["label"], row.get("symbol") or "", number(row.get("minimum")),
+                number(row.get("maximum")), bool(row.get("integer")))

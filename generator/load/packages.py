@@ -16,7 +16,16 @@ from generator.load.activities import ACTIVITIES_RESOURCE, ACTIVITY_FIELDS, ACTI
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE, Agenda, observation_fields
 from generator.load.cells import Cells, CellsLayout, TextTable, read_cells
 from generator.load.descriptors import read_descriptor
-from generator.problems import Problem, relative
+from generator.load.metadata import (
+    Contributor,
+    DescriptorReader,
+    Ignored,
+    Licence,
+    PartnerDetails,
+    Source,
+    web_address,
+)
+from generator.problems import WARNING, Problem, relative
 from generator.load.lines import FileLayout
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -45,36 +54,27 @@ class DataFile:
 
 @dataclass(frozen=True)
 class PartnerPackage:
+    """A partner's package as the later stages read it: its tables, and what its descriptor says of it, typed and
+    with every optional property given its default (see `metadata`)."""
+
     slug: str
     folder: Path
-    descriptor: dict
+    descriptor: dict = field(repr=False)  # as written; only the history of releases reads it, for its resources
     files: tuple[DataFile, ...]  # the observations files
+    title: str  # the descriptor's title, else the slug
     activity_files: tuple[DataFile, ...] = ()  # activities.csv (load/activities.py), if the package has one
+    description: str = ""
+    version: str = ""
+    created: str = ""
+    homepage: str = ""
+    licences: tuple[Licence, ...] = ()
+    sources: tuple[Source, ...] = ()
+    contributors: tuple[Contributor, ...] = ()
+    details: PartnerDetails = PartnerDetails()
 
     @property
-    def title(self) -> str:
-        return str(self.descriptor.get("title") or self.slug)
-
-    @property
-    def description(self) -> str:
-        return str(self.descriptor.get("description") or "")
-
-    @property
-    def version(self) -> str:
-        return str(self.descriptor.get("version") or "")
-
-    @property
-    def created(self) -> str:
-        return str(self.descriptor.get("created") or "")
-
-    @property
-    def licences(self) -> list[dict]:
-        return [licence for licence in self.descriptor.get("licenses") or [] if isinstance(licence, dict)]
-
-    @property
-    def details(self) -> dict:
-        details = self.descriptor.get("partner")
-        return details if isinstance(details, dict) else {}
+    def homepage_url(self) -> str | None:
+        return web_address(self.homepage)
 
 
 def partner_folders(datapackages: Path) -> list[Path]:
@@ -109,9 +109,9 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
     if descriptor.get("name") != slug:
         problem("name-mismatch", f'The package "name" is {json.dumps(descriptor.get("name"))}, '
                 f'but the folder is "{slug}".', f'Set "name": "{slug}" in datapackage.json.')
-    licences = descriptor.get("licenses")
-    if not isinstance(licences, list) or not any(
-            isinstance(licence, dict) and (licence.get("name") or licence.get("path")) for licence in licences):
+    reader = DescriptorReader()
+    licences = reader.licences(descriptor)
+    if not any(licence.name or licence.path for licence in licences):
         problem("missing-licence", "The package names no licence, so nobody may reuse its data.",
                 'Add "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}] '
                 "or the licence your organisation agreed with the backbone.")
@@ -174,7 +174,27 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
         if unreadable:
             problems.append(unreadable)
         files.append(DataFile(name, path, relative(path, root), text, layout, unreadable, cells))
-    return PartnerPackage(slug, folder, descriptor, tuple(files), tuple(activity_files)), problems
+    package = PartnerPackage(
+        slug, folder, descriptor, tuple(files),
+        title=reader.text(descriptor, "title") or slug,
+        activity_files=tuple(activity_files),
+        description=reader.text(descriptor, "description"),
+        version=reader.text(descriptor, "version"),
+        created=reader.text(descriptor, "created"),
+        homepage=reader.text(descriptor, "homepage"),
+        licences=licences,
+        sources=reader.sources(descriptor),
+        contributors=reader.contributors(descriptor),
+        details=reader.partner_details(descriptor),
+    )
+    problems.extend(_ignored_problem(ignored, shown_as, slug) for ignored in reader.ignored)
+    return package, problems
+
+
+def _ignored_problem(ignored: Ignored, shown_as: str, partner: str) -> Problem:
+    return Problem("ignored-property", ignored.message,
+                   "Write it as the Frictionless standard says (compare with the datapackage.json that "
+                   "`indicators new-partner` writes), or remove it.", shown_as, severity=WARNING, partner=partner)
 
 
 def _path_problem(path: object, folder: Path) -> tuple[str, str] | None:

@@ -112,10 +112,9 @@ OTHER_DOWNLOADS = {"CITATION.cff": "How to cite these data, in the Citation File
 
 def data_licence(agenda: Agenda) -> str:
     """The licence of the site's data as an SPDX id: the initiative's `data_licence`, or the agenda's first licence."""
-    named = agenda.initiative.get("data_licence")
-    if named:
-        return str(named)
-    return str(agenda.licences[0].get("name", "")) if agenda.licences else ""
+    if agenda.initiative.data_licence:
+        return agenda.initiative.data_licence
+    return agenda.licences[0].short_name if agenda.licences else ""
 
 
 def release_date(packages: tuple[PartnerPackage, ...]) -> str:
@@ -127,8 +126,8 @@ def release_date(packages: tuple[PartnerPackage, ...]) -> str:
 
 def citation_cff(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> bytes:
     """CITATION.cff (CFF 1.2.0) for the site's data: the backbone and every partner are its authors."""
-    name = agenda.initiative.get("name") or agenda.title
-    authors = [{"name": str(name)}]
+    name = agenda.display_name
+    authors = [{"name": name}]
     authors += [{"name": package.title} for package in packages]
     citation = {
         "cff-version": "1.2.0",
@@ -142,9 +141,8 @@ def citation_cff(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> bytes:
         "license": data_licence(agenda) or None,
         "keywords": ["collective impact", "shared measurement", "open data"],
     }
-    if agenda.initiative.get("contact"):
-        citation["contact"] = [{"name": str(agenda.initiative.get("backbone") or name),
-                                "email": str(agenda.initiative["contact"])}]
+    if agenda.initiative.contact:
+        citation["contact"] = [{"name": agenda.initiative.backbone or name, "email": agenda.initiative.contact}]
     text = yaml.safe_dump({key: value for key, value in citation.items() if value is not None},
                           sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
@@ -297,10 +295,10 @@ def data_package(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> dict:
         described.get("constraints", {}).pop("unique", None)
     return {
         "name": f"{agenda.name}-data",
-        "title": f"{agenda.initiative.get('name', agenda.title)}: all published data",
+        "title": f"{agenda.display_name}: all published data",
         "description": agenda.description,
         "version": agenda.version,
-        "licenses": list(agenda.licences),
+        "licenses": [licence.to_descriptor() for licence in agenda.licences],
         "sources": [{"title": package.title, "path": f"{package.slug}.zip"} for package in packages],
         "resources": [
             {"name": "observations", "path": "observations.csv", "format": "csv", "mediatype": "text/csv",

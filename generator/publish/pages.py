@@ -29,6 +29,7 @@ from generator.compute.trends.scoreboard import Scoreboard
 from generator.compute.trends.series import Trends
 from generator.history.releases import MAX_RELEASES, Updates
 from generator.publish.feed import atom_feed, release_summary
+from generator.whereabouts import processing
 
 GOOD = {method.TARGET_ACHIEVED, method.SUBSTANTIAL, method.MODERATE}
 MOVEMENT_ARROWS = {"up": "↑", "down": "↓", "flat": "→", None: "·"}
@@ -41,6 +42,25 @@ class Download:
     size: int
     rows: int | None = None
     sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a published file, as the data page describes it."""
+
+    name: str
+    type: str
+    description: str
+    constraints: str  # in words
+
+
+@dataclass(frozen=True)
+class DescribedFile:
+    """A file of the published data package, with its columns."""
+
+    path: str
+    description: str
+    columns: tuple[Column, ...]
 
 
 @dataclass(frozen=True)
@@ -70,18 +90,21 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
     # ~800 pages.
     templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
                  for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
+
+    def page(path: str, template: str, **context) -> tuple[str, str]:
+        with processing(f"the page {path}, from {templates[template].name}"):
+            return path, templates[template].render(**context)
+
     agenda = content.agenda
-    yield "index.md", templates["home"].render(root="")
-    yield "data/index.md", templates["data"].render(
-        root="../", resources={resource["path"]: resource
-                               for resource in data_package(agenda, content.packages)["resources"]})
-    yield "methodology/index.md", templates["methodology"].render(root="../", **_methodology())
+    yield page("index.md", "home", root="")
+    yield page("data/index.md", "data", root="../", resources=_described_files(agenda, content.packages))
+    yield page("methodology/index.md", "methodology", root="../", **_methodology())
     published = _published_by_partner(content.observations)
     activities = activities_of(content.packages)
     goal_of = {item.id: item.goal for item in agenda.indicators}
     for goal in agenda.goals:
-        yield f"goals/{goal.id}/index.md", templates["goal"].render(
-            root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
+        yield page(
+            f"goals/{goal.id}/index.md", "goal", root="../../", goal=goal, board=content.goal_scoreboards[goal.id],
             contributors=_contributors(content, published, [item.id for item in agenda.indicators_of(goal.id)]),
             plan=[activity for activity in activities if activity.aims_at_goal(goal.id, goal_of)])
     notes = _notes_by_indicator(content.observations)
@@ -103,21 +126,21 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
             steward=stewards.get(indicator.steward),
             activities=[activity for activity in activities if indicator.id in activity.indicators],
         )
-        yield f"indicators/{indicator.id}/index.md", templates["indicator"].render(root="../../", **context)
-        yield f"embed/{indicator.id}/index.html", templates["embed"].render(root="../../", **context)
+        yield page(f"indicators/{indicator.id}/index.md", "indicator", root="../../", **context)
+        yield page(f"embed/{indicator.id}/index.html", "embed", root="../../", **context)
     for package in content.packages:
         rows_by_indicator = published.get(package.slug, {})
         problems = [problem for problem in (content.report.problems if content.report else [])
                     if problem.partner == package.slug or problem.file.startswith(f"datapackages/{package.slug}/")]
-        yield f"partners/{package.slug}/index.md", templates["partner"].render(
-            root="../../", package=package, indicator_ids=sorted(rows_by_indicator),
-            rows=sum(rows_by_indicator.values()),
+        yield page(
+            f"partners/{package.slug}/index.md", "partner", root="../../", package=package,
+            indicator_ids=sorted(rows_by_indicator), rows=sum(rows_by_indicator.values()),
             problems=problems, checked=content.report is not None,
             releases=[release for release in releases if release.partner == package.slug],
             activities=[activity for activity in activities if activity.partner == package.slug],
         )
     if content.updates is not None:
-        yield "updates/index.md", templates["updates"].render(root="../", limit=MAX_RELEASES)
+        yield page("updates/index.md", "updates", root="../", limit=MAX_RELEASES)
         yield "updates/feed.xml", atom_feed(content.updates, agenda, env.globals["initiative"],
                                             method.STATUS_NAMES).decode("utf-8")
 
@@ -184,7 +207,7 @@ def _environment(content: SiteContent) -> Environment:
         agenda=agenda, content=content, version=__version__, indicator=indicator, value=value, change=change,
         gap_size=gap_size, method=method,
         number=format_number, percent=format_percent, status_labels=STATUS_LABELS, status_names=method.STATUS_NAMES,
-        initiative=agenda.initiative.get("name") or agenda.title,
+        initiative=agenda.display_name,
         data_licence=data_licence(agenda), release_date=release_date(content.packages),
         release_lines=lambda release: release_summary(release, agenda, method.STATUS_NAMES),
     )
@@ -196,7 +219,7 @@ def _environment(content: SiteContent) -> Environment:
             slug = item.steward if item else None
         package = next((package for package in content.packages if package.slug == slug), None)
         if package and package.licences:
-            return ", ".join(str(licence.get("name") or licence.get("title")) for licence in package.licences)
+            return ", ".join(licence.short_name for licence in package.licences)
         return data_licence(agenda)
 
     env.globals["licence_of"] = licence_of
@@ -213,7 +236,6 @@ def _environment(content: SiteContent) -> Environment:
                    if goal in goal_titles and goal not in implied])
 
     env.globals.update(partner_title=lambda slug: titles.get(slug, slug), aims=aims)
-    env.filters["constraints"] = _constraints
     env.filters["tone"] = _tone
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
@@ -233,15 +255,36 @@ def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:
     return Markup(f"{VERBATIM_START}\n{html}\n{VERBATIM_END}") if through_mkdocs else Markup(html)
 
 
+def _described_files(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> list[DescribedFile]:
+    """The files of /data/datapackage.json with their columns, read from the very descriptor published, so the data
+    page and the package always agree. The schemas are the agenda's (validated by frictionless), but any of their
+    optional properties may be missing."""
+    def text(owner: dict, key: str) -> str:
+        value = owner.get(key)
+        return str(value) if isinstance(value, (str, int, float)) else ""
+
+    described = []
+    for resource in data_package(agenda, packages)["resources"]:
+        schema = resource.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        columns = tuple(Column(text(field, "name"), text(field, "type") or "string",
+                               text(field, "description") or text(field, "title"), _constraints(field))
+                        for field in fields or () if isinstance(field, dict))
+        described.append(DescribedFile(resource["path"], text(resource, "description"), columns))
+    return described
+
+
 def _constraints(schema_field: dict) -> str:
     """A Table Schema field's constraints in words, for the data page."""
-    constraints = schema_field.get("constraints") or {}
+    constraints = schema_field.get("constraints")
+    if not isinstance(constraints, dict):
+        return ""
     words = []
     if constraints.get("required"):
         words.append("required")
     if constraints.get("unique"):
         words.append("unique")
-    if "enum" in constraints:
+    if isinstance(constraints.get("enum"), list):
         words.append("one of: " + ", ".join(str(item) for item in constraints["enum"]))
     if "pattern" in constraints:
         words.append(f"matches {constraints['pattern']}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.load.agenda import AGENDA_FOLDER, Agenda, observation_fields
-from generator.load.packages import PartnerPackage, load_package, partner_folders
+from generator.load.packages import DataFile, PartnerPackage, load_package, partner_folders
 from generator.load.project import Project
 from generator.problems import ERROR, WARNING, Problem, Report, relative
 from generator.load.activities import ACTIVITY_FIELDS, activity_schema
@@ -18,6 +18,7 @@ from generator.validate.agenda_rules import check_agenda
 from generator.validate.fast import fast_table_problems
 from generator.validate.rules import duplicate_problems, observation_problems
 from generator.validate.structure import table_problems
+from generator.whereabouts import processing
 
 __all__ = ["Problem", "Report", "Validated", "validate_project", "ERROR", "WARNING"]
 
@@ -48,7 +49,8 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
     """
     root = project.root
     report = Report()
-    agenda, agenda_problems = check_agenda(project.agenda_folder, root)
+    with processing(relative(project.agenda_folder / "datapackage.json", root)):
+        agenda, agenda_problems = check_agenda(project.agenda_folder, root)
     report.extend(agenda_problems)
     report.checked_files.append(relative(project.agenda_folder / "datapackage.json", root))
     if agenda is None:
@@ -69,12 +71,21 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
     packages: list[PartnerPackage] = []
     sound_files = []
     for folder in folders:
-        package, problems = load_package(folder, agenda, root, fast_from_bytes=FAST_PATH_BYTES)
+        with processing(relative(folder / "datapackage.json", root)):
+            package, problems = load_package(folder, agenda, root, fast_from_bytes=FAST_PATH_BYTES)
         report.extend(problems)
-        if package is None:
-            continue
-        packages.append(package)
-        for file in package.files:
+        if package is not None:
+            packages.append(package)
+            sound_files += _check_files(package, agenda, root, report)
+    report.extend(duplicate_problems(sound_files, agenda))
+    return Validated(agenda, tuple(packages), _only_under(report, paths, root))
+
+
+def _check_files(package: PartnerPackage, agenda: Agenda, root: Path, report: Report) -> list[tuple[str, DataFile]]:
+    """Check each of the package's files into `report`; the files whose rows the rules could read."""
+    sound_files = []
+    for file in package.files:
+        with processing(file.shown_as):
             report.checked_files.append(file.shown_as)
             if file.unreadable:
                 continue  # already reported with its line; frictionless would only guess around it
@@ -106,11 +117,11 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
                 continue
             report.extend(observation_problems(file, agenda, package.slug))
             sound_files.append((package.slug, file))
-        for file in package.activity_files:
+    for file in package.activity_files:
+        with processing(file.shown_as):
             report.checked_files.append(file.shown_as)
             report.extend(_activity_file_problems(file, agenda, root, package.slug))
-    report.extend(duplicate_problems(sound_files, agenda))
-    return Validated(agenda, tuple(packages), _only_under(report, paths, root))
+    return sound_files
 
 
 def _activity_file_problems(file, agenda: Agenda, root: Path, partner: str) -> list[Problem]:

@@ -10,18 +10,23 @@ from generator.load.agenda import (
     CORE_FIELDS,
     MEASURE_FIELDS,
     OBSERVATION_SCHEMA_FILE,
+    REQUIRED_COLUMNS,
+    RESERVED_NAMES,
     Agenda,
-    observation_fields,
-    read_agenda,
+    agenda_from,
+    agenda_metadata,
+    progress_thresholds,
+    read_tables,
 )
 from generator.load.descriptors import read_descriptor
 from generator.compute.periods import PeriodError, parse_period
-from generator.problems import Problem, relative
-from generator.validate.structure import frictionless_problems
+from generator.problems import WARNING, Problem, relative
+from generator.validate.structure import clip, frictionless_problems
 
 
 def check_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]]:
-    """The agenda, or None with the problems that make it unusable (the agenda is the backbone's to fix)."""
+    """The agenda, or None with the problems that make it unusable (the agenda is the backbone's to fix): partners'
+    files cannot be checked against an agenda whose tables or observation schema are not as agreed."""
     descriptor_path = folder / "datapackage.json"
     descriptor, problems = read_descriptor(descriptor_path, relative(descriptor_path, root), AGENDA_FOLDER)
     if descriptor is None:
@@ -30,10 +35,10 @@ def check_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]
     if problems:
         return None, problems
     schema_path = folder / OBSERVATION_SCHEMA_FILE
+    schema_name = relative(schema_path, root)
     try:
-        json.loads(schema_path.read_text(encoding="utf-8"))
+        observation_schema = json.loads(schema_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        schema_name = relative(schema_path, root)
         return None, [Problem(
             "invalid-observation-schema",
             f"The agreed observation schema cannot be read: {error}.",
@@ -41,8 +46,71 @@ def check_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]
             schema_name,
             partner=AGENDA_FOLDER,
         )]
-    agenda = read_agenda(folder)
-    return agenda, _consistency_problems(agenda, root)
+    tables = read_tables(descriptor_path)
+    problems = _table_problems(tables, folder, root)
+    if problems:
+        return None, problems
+    agenda = agenda_from(folder, descriptor, observation_schema, tables)
+    problems = _schema_problems(agenda, root)
+    if problems:
+        return None, problems
+    ignored = [Problem("ignored-property", item.message, "Write it as the Frictionless standard (or, for "
+                       '"initiative", the example agenda) has it, or remove it.', relative(descriptor_path, root),
+                       severity=WARNING, partner=AGENDA_FOLDER) for item in agenda_metadata(descriptor)[1]]
+    return agenda, ignored + _consistency_problems(agenda, root)
+
+
+def _table_problems(tables: dict[str, list[dict]], folder: Path, root: Path) -> list[Problem]:
+    """Tables or columns the agenda lacks, and progress thresholds that the agreed pattern lets through but that
+    are not numbers (1.2.3)."""
+    problems = []
+    descriptor_file = relative(folder / "datapackage.json", root)
+    for name, columns in REQUIRED_COLUMNS.items():
+        if name not in tables:
+            problems.append(Problem(
+                "missing-agenda-table", f'The agenda lists no resource "{name}".',
+                f'Add {name}.csv and list it in datapackage.json as the example agenda does.', descriptor_file,
+                partner=AGENDA_FOLDER))
+            continue
+        # The columns of its first row: a table without rows has nothing to read.
+        missing = [column for column in columns if tables[name] and column not in tables[name][0]]
+        if missing:
+            problems.append(Problem(
+                "missing-agenda-column", f"{name}.csv has no column " + ", ".join(f'"{column}"' for column in missing)
+                + ".", f"Add the column to {name}.csv and to its schema in datapackage.json.",
+                relative(folder / f"{name}.csv", root), 1, partner=AGENDA_FOLDER))
+    for line, row in enumerate(tables.get("indicators", ()), start=2):
+        text = row.get("progress_thresholds")
+        if text and progress_thresholds(text) is None:
+            problems.append(Problem(
+                "invalid-thresholds", f'The progress thresholds of "{row.get("id")}", "{clip(text)}", are not three '
+                "numbers.", "Write three numbers from the highest to the lowest, such as 0.95 0.6 0.",
+                relative(folder / "indicators.csv", root), line, field="progress_thresholds", partner=AGENDA_FOLDER))
+    return problems
+
+
+def _schema_problems(agenda: Agenda, root: Path) -> list[Problem]:
+    """Dimensions whose id another column already has, and an observation schema that is not the agreed fields
+    with one column per dimension: the partners' files could not be read against it."""
+    dimensions_file = relative(agenda.folder / "dimensions.csv", root)
+    schema_file = relative(agenda.folder / OBSERVATION_SCHEMA_FILE, root)
+    problems = [Problem(
+        "reserved-dimension-id", f'The dimension id "{dimension.id}" is the name of a column the published files '
+        "already have.", f'Give the dimension another id, such as "{dimension.id}_group", here and in '
+        f"{OBSERVATION_SCHEMA_FILE}, indicators.csv and groups.csv.", dimensions_file, line, field="id",
+        partner=AGENDA_FOLDER) for line, dimension in enumerate(agenda.dimensions, start=2)
+        if dimension.id in RESERVED_NAMES]
+    expected = [*CORE_FIELDS, *agenda.dimension_ids, *MEASURE_FIELDS]
+    fields = agenda.observation_schema.get("fields") if isinstance(agenda.observation_schema, dict) else None
+    names = [field.get("name") if isinstance(field, dict) else None for field in fields] \
+        if isinstance(fields, list) else None
+    if names != expected:
+        problems.append(Problem(
+            "schema-dimensions-mismatch",
+            "The observation schema's fields are not indicator, period, geography, one column per "
+            "dimension of dimensions.csv (in its order), then " + ", ".join(MEASURE_FIELDS) + ".",
+            "Expected fields: " + ", ".join(expected) + ".", schema_file, partner=AGENDA_FOLDER))
+    return problems
 
 
 def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
@@ -50,7 +118,6 @@ def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
     problems: list[Problem] = []
     indicators_file = relative(agenda.folder / "indicators.csv", root)
     descriptor_file = relative(agenda.folder / "datapackage.json", root)
-    schema_file = relative(agenda.folder / OBSERVATION_SCHEMA_FILE, root)
 
     def problem(rule, message, hint, file, line=None, field_name=None):
         problems.append(Problem(rule, message, hint, file, line, field=field_name, partner=AGENDA_FOLDER))
@@ -96,10 +163,4 @@ def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
                     f'{dimension.id} is not one of its groups in groups.csv.',
                     "Write one of its groups exactly, or leave it blank to compare with the best-off group.",
                     dimensions_file, line, "reference_group")
-    expected = [*CORE_FIELDS, *agenda.dimension_ids, *MEASURE_FIELDS]
-    if observation_fields(agenda) != expected:
-        problem("schema-dimensions-mismatch",
-                "The observation schema's fields are not indicator, period, geography, one column per "
-                "dimension of dimensions.csv (in its order), then " + ", ".join(MEASURE_FIELDS) + ".",
-                "Expected fields: " + ", ".join(expected) + ".", schema_file)
     return problems
