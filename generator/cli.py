@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--licence", "--license", dest="licence", metavar="SPDX-ID",
                       help="the data's licence, as an SPDX id such as CC-BY-4.0")
     init.add_argument("--force", action="store_true", help="replace an agenda that is not the fictional example")
-    init.set_defaults(run=_init)
+    init.set_defaults(run=_init, stage="starting the initiative")
 
     add_goal = verbs.add_parser("add-goal", help="add a goal to the common agenda",
                                 description="Add a goal at the end of the common agenda's goals.csv. The agenda is "
@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     add_goal.add_argument("id", metavar="ID", help="the goal's id: lower-case letters, digits and hyphens")
     add_goal.add_argument("--title", required=True, help="the goal, as readers see it")
     add_goal.add_argument("--summary", default="", help="a sentence or two on what the goal means")
-    add_goal.set_defaults(run=_add_goal)
+    add_goal.set_defaults(run=_add_goal, stage="adding the goal")
 
     add_indicator = verbs.add_parser(
         "add-indicator", help="add a shared indicator to the common agenda",
@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
                                                            "percent); used without a target")
     add_indicator.add_argument("--next-update", default="", metavar="TEXT",
                                help="when the next data are expected, in words")
-    add_indicator.set_defaults(run=_add_indicator)
+    add_indicator.set_defaults(run=_add_indicator, stage="adding the indicator")
 
     validate = verbs.add_parser("validate", help="check the agenda and partner packages",
                                 description="Check the common agenda and partner packages. Exit 0 when valid, "
@@ -186,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="the branch, tag or commit the changes would be merged into, such as main")
     compare.add_argument("--format", choices=("text", "github", "json"), default="text",
                          help="text for people, github for the job summary (Markdown), json for tools")
-    compare.set_defaults(run=_compare)
+    compare.set_defaults(run=_compare, stage="comparing with the base")
 
     importer = verbs.add_parser("import", help="import another platform's data into this project")
     sources = importer.add_subparsers(title="sources", metavar="SOURCE", required=True)
