@@ -308,22 +308,6 @@ def test_packages_created_on_a_date_and_at_a_time_in_utc_build_together(tmp_path
     assert "2024-03-01" in (result.site_dir / "data" / "CITATION.cff").read_text(encoding="utf-8")
 
 
-def test_a_group_named_past_the_legends_width_with_emoji_is_drawn_whole(tmp_path):
-    """Found by the property: Vega cut the legend's label between the halves of an emoji, and vl-convert failed to
-    draw the chart ("Failed to deserialize text info")."""
-    initiative = small_initiative()
-    name = "Readers " + "📚" * 40
-    initiative.tables["groups"][0]["group"] = name
-    initiative.tables["dimensions"][0]["reference_group"] = ""
-    for row in initiative.partners["river-schools"].observations:
-        if row.get("sex") == "Female":
-            row["sex"] = name
-    result = build_or_reject(initiative, tmp_path)
-    assert result is not None
-    chart = (result.site_dir / "indicators" / "reading" / "sex.svg").read_text(encoding="utf-8")
-    assert f">{name}</text>" in chart
-
-
 def test_every_optional_property_left_out_builds(tmp_path):
     """The agenda and a package with only what the validator requires. A package without `partner` details used
     to stop the build on the goal page ('dict object' has no attribute 'activities')."""

@@ -264,7 +264,7 @@ def test_importing_into_a_real_agenda_adds_to_it_and_gives_its_partners_the_new_
     agenda = read_agenda(root / "datapackages" / "common-agenda")
     # The agenda's own rows first and unchanged; its initiative too.
     assert table(root / "datapackages" / "common-agenda" / "goals.csv")[:len(goals_before)] == goals_before
-    assert agenda.initiative["name"] == "Cedar River Partnership" and agenda.area == "cedar-river-county"
+    assert agenda.initiative.name == "Cedar River Partnership" and agenda.area == "cedar-river-county"
     assert "kindergarten-readiness" in agenda.indicators_by_id and "3-1-1" in agenda.indicators_by_id
     # The new dimensions are new columns of the observation schema: every partner package is given them, blank.
     assert set(result.migrated) == {"cedar-river-college", "cedar-river-schools", "county-health",
@@ -301,7 +301,7 @@ def test_both_packages_state_the_licence_the_source_names(tmp_path):
         descriptor = json.loads((tmp_path / "datapackages" / folder / "datapackage.json").read_text(encoding="utf-8"))
         assert descriptor["licenses"] == [OGL], folder
     agenda = read_agenda(tmp_path / "datapackages" / "common-agenda")
-    assert agenda.initiative["data_licence"] == "OGL-UK-3.0"
+    assert agenda.initiative.data_licence == "OGL-UK-3.0"
 
 
 def test_a_source_without_a_licence_file_states_what_its_publisher_says(tmp_path):

@@ -32,11 +32,11 @@ def test_init_on_the_example_then_build_gives_a_site_with_no_shared_indicators_y
 
     agenda = read_agenda(project_copy.agenda_folder)
     assert (agenda.name, agenda.fictional, agenda.goals, agenda.indicators) == ("common-agenda", False, (), ())
-    assert agenda.initiative["name"] == "Lakeside Promise"
-    assert agenda.initiative["backbone"] == "Lakeside Community Foundation"
-    assert agenda.initiative["contact"] == "data@lakeside.example"
+    assert agenda.initiative.name == "Lakeside Promise"
+    assert agenda.initiative.backbone == "Lakeside Community Foundation"
+    assert agenda.initiative.contact == "data@lakeside.example"
     assert agenda.area == "lakeside-county" and agenda.geographies["lakeside-county"].name == "Lakeside County"
-    assert agenda.licences[0]["path"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert agenda.licences[0].path == "https://creativecommons.org/licenses/by/4.0/"
     assert "percent" in agenda.units
     assert validate_project(project_copy).report.problems == []
 
@@ -89,7 +89,7 @@ def test_init_asks_for_what_the_flags_do_not_give_in_a_terminal(project_copy, mo
     assert result.returncode == 0, result.stderr
     assert asked == ["The area it works in (a city, county or region): ", "A contact email for the data: "]
     agenda = read_agenda(project_copy.agenda_folder)
-    assert (agenda.area, agenda.initiative["contact"], agenda.initiative["data_licence"]) == (
+    assert (agenda.area, agenda.initiative.contact, agenda.initiative.data_licence) == (
         "lakeside-county", "data@lakeside.example", "CC0-1.0")
 
 

@@ -76,15 +76,7 @@ class Chart:
         """
         spec = {**_without_tooltips(self.spec), "width": WIDTH}
         spec["config"] = {**spec.get("config", {}), "aria": False}
-        if _BEYOND_BMP.search(self.spec_json):
-            # Vega cuts a legend's or an axis's text that is too long to fit, and may cut between the two halves of
-            # a character beyond U+FFFF (an emoji), which vl-convert then fails to draw: such texts are drawn whole.
-            for part in ("legend", "axis"):
-                spec["config"][part] = {**spec["config"].get(part, {}), "labelLimit": 0, "titleLimit": 0}
         return spec
-
-
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def spec_text(spec: dict) -> str:
