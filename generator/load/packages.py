@@ -140,7 +140,8 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
             problem("unsafe-path", f"{label}: {path_problem[0]}", path_problem[1])
             continue
         if name == ACTIVITIES_RESOURCE:
-            schema_problem = _activity_schema_problem(resource.get("schema"), folder)
+            schema_problem = _schema_problem(resource.get("schema"), folder, ACTIVITY_SCHEMA_FILE, activity_schema(),
+                                             "activity")
             if schema_problem:
                 problem("schema-mismatch", f"{label}: {schema_problem}",
                         f"Copy datapackages/{AGENDA_FOLDER}/{ACTIVITY_SCHEMA_FILE} into your folder unchanged and "
@@ -155,7 +156,8 @@ def load_package(folder: Path, agenda: Agenda, root: Path,
                                            TextTable.of_frame(table) if table is not None else None, layout,
                                            unreadable))
             continue
-        schema_problem = _schema_problem(resource.get("schema"), folder, agenda)
+        schema_problem = _schema_problem(resource.get("schema"), folder, OBSERVATION_SCHEMA_FILE,
+                                         agenda.observation_schema, "observation")
         if schema_problem:
             problem("schema-mismatch", f"{label}: {schema_problem}",
                     f"Copy datapackages/{AGENDA_FOLDER}/{OBSERVATION_SCHEMA_FILE} into your folder unchanged and set "
@@ -231,35 +233,21 @@ def _path_problem(path: object, folder: Path) -> tuple[str, str] | None:
     return None
 
 
-def _schema_problem(schema: object, folder: Path, agenda: Agenda) -> str | None:
-    if schema == OBSERVATION_SCHEMA_FILE:
-        schema_path = folder / OBSERVATION_SCHEMA_FILE
+def _schema_problem(schema: object, folder: Path, file_name: str, agreed: dict, what: str) -> str | None:
+    """Why a resource's schema is refused, if it is: it must be the agreed `what` schema, as the file `file_name`
+    beside the descriptor or written inline."""
+    if schema == file_name:
+        schema_path = folder / file_name
         if schema_path.is_symlink() or not schema_path.is_file():
-            return f"its schema file {OBSERVATION_SCHEMA_FILE} is missing."
+            return f"its schema file {file_name} is missing."
         try:
             schema = json.loads(schema_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return f"its schema file {OBSERVATION_SCHEMA_FILE} is not valid JSON."
+            return f"its schema file {file_name} is not valid JSON."
     if not isinstance(schema, dict):
-        return f'its "schema" is not "{OBSERVATION_SCHEMA_FILE}".'
-    if schema != agenda.observation_schema:
-        return "its schema differs from the agreed observation schema."
-    return None
-
-
-def _activity_schema_problem(schema: object, folder: Path) -> str | None:
-    if schema == ACTIVITY_SCHEMA_FILE:
-        schema_path = folder / ACTIVITY_SCHEMA_FILE
-        if schema_path.is_symlink() or not schema_path.is_file():
-            return f"its schema file {ACTIVITY_SCHEMA_FILE} is missing."
-        try:
-            schema = json.loads(schema_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return f"its schema file {ACTIVITY_SCHEMA_FILE} is not valid JSON."
-    if not isinstance(schema, dict):
-        return f'its "schema" is not "{ACTIVITY_SCHEMA_FILE}".'
-    if schema != activity_schema():
-        return "its schema differs from the agreed activity schema."
+        return f'its "schema" is not "{file_name}".'
+    if schema != agreed:
+        return f"its schema differs from the agreed {what} schema."
     return None
 
 
