@@ -204,7 +204,7 @@ def test_every_bad_row_is_reported_with_its_line_and_reason(tmp_path):
     assert [(row.line, row.rule) for row in file.reported] == [
         (4, "duplicate-observation"), (6, "unreadable-period"), (7, "value-not-a-number"), (8, "blank-value"),
         (10, "future-period"), (11, "wrong-cell-count"), (14, "future-period")]
-    assert "line 3" in file.reported[0].reason
+    assert "as line 3: only the first" in file.reported[0].reason
     assert "2025-11 has not begun" in file.reported[-1].reason
     assert validate_project(Project(tmp_path / "project")).report.errors == []
 

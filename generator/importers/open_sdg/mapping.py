@@ -193,7 +193,7 @@ def map_file(raw: DataFile, meta: dict, places: Places, today: date, taken: set[
     if repeated.any():
         first = kept.groupby(key_fields, sort=False, dropna=False)["_line"].transform("first")
         report(repeated.reindex(keep.index, fill_value=False), "duplicate-observation",
-               lambda line: f"The same indicator, period, geography and groups as line {line}: only the first is "
+               lambda line: f"The same indicator, period, geography and groups as line {int(line)}: only the first is "
                             "imported.", first.reindex(keep.index))
 
     observations = observations[keep]
