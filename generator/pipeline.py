@@ -48,6 +48,7 @@ from generator.validate import validate_project
 GENERATOR = Path(__file__).resolve().parent
 # The store's kinds of entry kept by these steps (images keep theirs: `generator.publish.images`).
 BUILDS, INDICATORS = "builds", "indicators"
+SPARKLINE = "sparkline"  # an indicator's sparkline.svg, beside its page
 
 Progress = Callable[[str], None]
 
@@ -145,23 +146,21 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     done("compute")
 
     say("Drawing charts")
-    charts, specs = _chart_specs(by_indicator, computed, agenda)
-    store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
-    for indicator_id, result in reused.items():
-        charts[indicator_id] = list(result.charts)
-        specs.update(result.specs)
-    done("charts")
+    # The images are drawn by other processes from the first chart made until the pages are written: the steps
+    # between need only their paths. Without the cache every image is drawn again, into the same store.
+    with images.Drawing(store, expected=2 * len(trends.dimensions_used), javascript=True) as drawing:
+        charts, specs = _chart_specs(by_indicator, computed, agenda, drawing)
+        store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
+        for indicator_id, result in reused.items():
+            charts[indicator_id] = list(result.charts)
+            for key, spec in result.specs.items():
+                drawing.draw(key, spec, png=_has_png(key))
+            specs.update(result.specs)
+        sparklines = {key.split("/")[1] for key in specs if not _has_png(key)}
+        reused_count = len(reused)
+        del specs, reused  # the images' specs, the largest thing no later stage reads
+        done("charts")
 
-    say("Drawing chart images")
-    # Drawn by other processes while this one writes the downloads and pages, which need only the images' paths.
-    # Without the cache every image is drawn again, into the same folder: a build holds none of them in memory.
-    drawing = images.draw_images(specs, store, png={key for key in specs if not key.endswith("/sparkline")},
-                                 javascript=True)
-    sparklines = {key.split("/")[1] for key in specs if key.endswith("/sparkline")}
-    reused_count = len(reused)
-    del specs, reused  # the images' specs, the largest thing no later stage reads
-    done("images")
-    with drawing:
         say("Reading the data releases")
         updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
         done("history")
@@ -207,9 +206,11 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     return _DocsMade(result, nav, _data_time(packages, agenda))
 
 
-def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str, list], dict[str, str]]:
+def _chart_specs(by_indicator: IndicatorRows, trends, agenda,
+                 drawing: images.Drawing) -> tuple[dict[str, list], dict[str, str]]:
     """The charts of each indicator `trends` has rows of, and the static spec of each image the build draws (the
-    charts that have one, and the sparklines) by its image key, as JSON (`charts.spec_text`)."""
+    charts that have one, and the sparklines) by its image key, as JSON (`charts.spec_text`); each image is handed
+    to `drawing` as soon as its spec is made."""
     charts = {}
     specs = {}
     for indicator_id in trends.dimensions_used:
@@ -218,13 +219,20 @@ def _chart_specs(by_indicator: IndicatorRows, trends, agenda) -> tuple[dict[str,
             continue
         rows = by_indicator.rows(indicator_id)
         charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
-        for chart in charts[indicator.id]:
-            if chart.has_image:
-                specs[f"indicators/{indicator.id}/{chart.name}"] = charting.spec_text(chart.static_spec)
+        made = {f"indicators/{indicator.id}/{chart.name}": charting.spec_text(chart.static_spec)
+                for chart in charts[indicator.id] if chart.has_image}
         sparkline = charting.sparkline_spec(indicator, rows, agenda)
         if sparkline is not None:
-            specs[f"indicators/{indicator.id}/sparkline"] = charting.spec_text(sparkline)
+            made[f"indicators/{indicator.id}/{SPARKLINE}"] = charting.spec_text(sparkline)
+        for key, spec in made.items():
+            drawing.draw(key, spec, png=_has_png(key))
+        specs.update(made)
     return charts, specs
+
+
+def _has_png(image_key: str) -> bool:
+    """A chart's image has a PNG too (a page's share image); a sparkline is only ever shown as SVG."""
+    return not image_key.endswith(f"/{SPARKLINE}")
 
 
 def _download_list(downloads: dict[str, WrittenFile], observations: pd.DataFrame) -> list[Download]:

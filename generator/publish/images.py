@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import vl_convert
@@ -33,6 +33,8 @@ JAVASCRIPT_PATH = "assets/javascripts/vega.js"  # in the site
 WORKERS_VARIABLE = "INDICATORS_RENDER_WORKERS"
 # Each worker process takes about a second to start (vl-convert's JavaScript runtime): fewer charts than this share one.
 MIN_JOBS_PER_WORKER = 24
+# Jobs are sent to a process this many at a time: about a second of drawing, so that both stay busy to the end.
+CHUNK = 16
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
 
 
@@ -49,7 +51,7 @@ class Images:
     hits: int  # charts whose images were in the cache
     misses: int  # charts rendered by this build
     workers_peak_mb: float = 0.0  # the largest peak memory of the processes that drew them
-    javascript: Path | None = None  # Vega's bundle for the site, when asked for (`draw_images(javascript=True)`)
+    javascript: Path | None = None  # Vega's bundle for the site, when asked for (`Drawing(javascript=True)`)
 
     def files(self) -> dict[str, Path]:
         """Path in the docs folder → the file to put there: `<key>.svg` for every chart, `<key>.png` for those
@@ -60,75 +62,84 @@ class Images:
 
 
 class Drawing:
-    """Images being drawn by other processes while the build goes on; `wait` for them.
+    """Images being drawn by other processes while the build goes on: `draw` each as its spec is made, then `wait`.
 
-    Drawing is the longest stage of a cold build, and the stages after it (downloads, pages) need only the images'
-    paths, known before they are drawn: so the build writes those while the images are drawn, on the other core.
+    Drawing is the longest stage of a cold build, and the stages after the charts (history, downloads, pages) need
+    only the images' paths, known before they are drawn: so the images are drawn on the other core from the first
+    chart made until the pages are written. Each is drawn into the store unless it is there already.
     """
 
-    def __init__(self, images: Images, jobs: list, cache: Path, workers: int | None) -> None:
-        self._images = images
-        self._pool = None
-        self._pending = []
-        if jobs:
-            workers = _workers(len(jobs), workers)
-            self._pool = _pool(cache, workers)
-            self._pending = [self._pool.submit(_draw_chunk, chunk) for chunk in _chunks(jobs, workers)]
+    def __init__(self, store: Store, workers: int | None = None, expected: int = 0, javascript: bool = False) -> None:
+        """`expected`: about how many images there will be, to start no more processes than they need;
+        `javascript`: also write Vega's bundle for the site (Vega, Vega-Lite and Vega-Embed in one file, so that
+        charts need no other host), which takes vl-convert a second or two."""
+        self._store = store
+        self._workers = _workers(max(expected, 1), workers)
+        self._svgs: dict[str, Path] = {}
+        self._pngs: dict[str, Path] = {}
+        self._misses = 0
+        self._queued: list[tuple] = []
+        self._pending: list = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._javascript = None
+        if javascript:
+            entry = cache_key(f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}")
+            self._javascript = store.path(JAVASCRIPT, entry, ".js")
+            if not store.has(JAVASCRIPT, entry, ".js"):
+                self._queued.append((None, VEGA_LITE_VERSION, str(self._javascript), None))
+                self._submit()  # on its own: it is the longest job
+
+    def draw(self, key: str, spec: str, png: bool = False) -> None:
+        """The SVG of `spec` (JSON, as `charts.spec_text` writes it), and its PNG too with `png`, as `key`."""
+        entry = spec_key(spec)
+        svg = self._svgs[key] = self._store.path(IMAGES, entry, ".svg")
+        if png:
+            self._pngs[key] = self._store.path(IMAGES, entry, ".png")
+        # The SVG is written last, so its presence says the entry is whole.
+        if self._store.has(IMAGES, entry, ".svg") and (not png or self._store.has(IMAGES, entry, ".png")):
+            return
+        self._misses += 1
+        self._queued.append((spec, VEGA_LITE_VERSION, str(svg), str(self._pngs[key]) if png else None))
+        if len(self._queued) >= CHUNK:
+            self._submit()
+
+    def _submit(self) -> None:
+        if not self._queued:
+            return
+        if self._pool is None:
+            self._pool = _pool(self._store.folder, self._workers)
+        self._pending.append(self._pool.submit(_draw_chunk, self._queued))
+        self._queued = []
 
     def __enter__(self) -> Drawing:
         return self
 
     def __exit__(self, *exception) -> None:
-        """Stop drawing when the build stops early (an error): what is half-drawn is never in the cache."""
+        """Stop drawing when the build stops early (an error): what is half-drawn is never in the store."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def wait(self) -> Images:
-        if self._pool is None:
-            return self._images
-        try:
-            peak = max(future.result() for future in self._pending)
-        finally:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-        return replace(self._images, workers_peak_mb=peak)
-
-
-def draw_images(specs: dict[str, str], store: Store, png: set[str] | frozenset[str] = frozenset(),
-                workers: int | None = None, javascript: bool = False) -> Drawing:
-    """Start drawing the SVG of each spec (JSON, as `charts.spec_text` writes it) by the same key, and PNG too for
-    the keys in `png`, into the store unless there; with `javascript`, also Vega's bundle for the site (Vega,
-    Vega-Lite and Vega-Embed in one file, so that charts need no other host), which takes vl-convert a second or two.
-
-    `workers` defaults to $INDICATORS_RENDER_WORKERS, else DEFAULT_WORKERS.
-    """
-    svgs: dict[str, Path] = {}
-    pngs: dict[str, Path] = {}
-    jobs: list[tuple] = []
-    for key in sorted(specs):
-        entry = spec_key(specs[key])
-        svgs[key] = store.path(IMAGES, entry, ".svg")
-        if key in png:
-            pngs[key] = store.path(IMAGES, entry, ".png")
-        # The SVG is written last, so its presence says the entry is whole.
-        if not store.has(IMAGES, entry, ".svg") or (key in png and not store.has(IMAGES, entry, ".png")):
-            jobs.append((specs[key], VEGA_LITE_VERSION, str(svgs[key]), str(pngs[key]) if key in png else None))
-    chart_jobs = len(jobs)
-    bundle = None
-    if javascript:
-        entry = cache_key(f"vl-convert {vl_convert.__version__}", f"vega-lite {VEGA_LITE_VERSION}")
-        bundle = store.path(JAVASCRIPT, entry, ".js")
-        if not store.has(JAVASCRIPT, entry, ".js"):
-            jobs.insert(0, (None, VEGA_LITE_VERSION, str(bundle), None))  # first: it is the longest job
-    images = Images(svgs, pngs, hits=len(specs) - chart_jobs, misses=chart_jobs, javascript=bundle)
-    return Drawing(images, jobs, store.folder, workers)
+        self._submit()
+        peak = 0.0
+        if self._pool is not None:
+            try:
+                peak = max(future.result() for future in self._pending)
+            finally:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+        return Images(self._svgs, self._pngs, hits=len(self._svgs) - self._misses, misses=self._misses,
+                      workers_peak_mb=peak, javascript=self._javascript)
 
 
 def render_images(specs: dict[str, str], store: Store, png: set[str] | frozenset[str] = frozenset(),
                   workers: int | None = None) -> Images:
-    """`draw_images`, waited for."""
-    return draw_images(specs, store, png, workers).wait()
+    """The images of `specs` (by key), with PNG too for the keys in `png`, drawn unless in the store."""
+    with Drawing(store, workers, expected=len(specs)) as drawing:
+        for key in sorted(specs):
+            drawing.draw(key, specs[key], png=key in png)
+        return drawing.wait()
 
 
 def spec_key(text: str) -> str:
@@ -152,9 +163,3 @@ def _pool(cache: Path, workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=use_bundled_fonts,
                                initargs=(str(cache / "fonts"),))
-
-
-def _chunks(jobs: list, workers: int) -> list[list]:
-    """The jobs in chunks, so that each process gets several at a time yet all stay busy to the end."""
-    size = max(1, min(32, len(jobs) // (workers * 4)))
-    return [jobs[start:start + size] for start in range(0, len(jobs), size)]
