@@ -232,11 +232,11 @@ def test_a_boundary_file_that_is_not_json_is_an_error_at_its_line_and_column(tmp
     assert "not valid JSON" in problem.message
 
 
-def test_a_topology_or_a_bare_geometry_is_not_a_feature_collection(tmp_path, repo):
+def test_a_topology_in_the_geojson_file_is_not_a_feature_collection_and_is_told_where_it_goes(tmp_path, repo):
     _, problems = checked(tmp_path, repo, {"type": "Topology", "objects": {}, "arcs": []})
     [problem] = problems
     assert problem.rule == "invalid-boundaries" and '"Topology"' in problem.message
-    assert "mapshaper" in problem.hint
+    assert "geographies.topojson" in problem.hint
 
 
 def test_a_boundary_file_over_the_size_limit_is_an_error_saying_how_to_simplify_it(tmp_path, repo):
@@ -313,3 +313,58 @@ def test_an_agenda_whose_geographies_have_no_code_column_stays_valid(tmp_path, r
     assert "code" not in (folder / "geographies.csv").read_text(encoding="utf-8").splitlines()[0]
     agenda, problems = check_agenda(folder, tmp_path)
     assert problems == [] and agenda.geographies["eastport"].code == ""
+
+
+# TopoJSON: two squares sharing an edge, as a quantized, delta-encoded topology (arcs: the shared edge, then each
+# square's other three sides).
+TOPOLOGY = {
+    "type": "Topology",
+    "transform": {"scale": [0.01, 0.01], "translate": [-92.0, 42.0]},
+    "arcs": [[[10, 0], [0, 10]], [[10, 10], [-10, 0], [0, -10], [10, 0]], [[10, 0], [10, 0], [0, 10], [-10, 0]]],
+    "objects": {"places": {"type": "GeometryCollection", "geometries": [
+        {"type": "Polygon", "id": "eastport", "arcs": [[0, 1]]},
+        {"type": "Polygon", "properties": {"id": "millbrook"}, "arcs": [[2, -1]]},
+    ]}},
+}
+
+
+def test_a_topojson_file_is_read_as_its_objects_geometries(tmp_path, repo):
+    from generator.load.boundaries import TOPOJSON_FILE, topology_features
+
+    collection = topology_features(TOPOLOGY)
+    [eastport, millbrook] = collection["features"]
+    assert eastport["id"] == "eastport" and millbrook["properties"] == {"id": "millbrook"}
+    assert eastport["geometry"]["coordinates"] == [[[-91.9, 42.0], [-91.9, 42.1], [-92.0, 42.1], [-92.0, 42.0],
+                                                    [-91.9, 42.0]]]
+    assert millbrook["geometry"]["coordinates"][0][0] == [-91.9, 42.0]
+    assert millbrook["geometry"]["coordinates"][0][-1] == [-91.9, 42.0]
+    folder = tmp_path / "common-agenda"
+    shutil.copytree(repo / "datapackages" / "common-agenda", folder)
+    (folder / BOUNDARIES_FILE).unlink()
+    (folder / TOPOJSON_FILE).write_text(json.dumps(TOPOLOGY), encoding="utf-8")
+    agenda, problems = check_agenda(folder, tmp_path)
+    assert problems == [] and set(agenda.boundaries) == {"eastport", "millbrook"}
+    assert set(read_agenda(folder).boundaries) == {"eastport", "millbrook"}
+
+
+def test_a_topojson_file_with_an_unknown_geography_or_a_missing_arc_names_it(tmp_path, repo):
+    from generator.load.boundaries import TOPOJSON_FILE
+
+    folder = tmp_path / "common-agenda"
+    shutil.copytree(repo / "datapackages" / "common-agenda", folder)
+    (folder / BOUNDARIES_FILE).unlink()
+    unknown = json.loads(json.dumps(TOPOLOGY))
+    unknown["objects"]["places"]["geometries"][1]["properties"]["id"] = "westport"
+    (folder / TOPOJSON_FILE).write_text(json.dumps(unknown), encoding="utf-8")
+    _, [problem] = check_agenda(folder, tmp_path)
+    assert problem.rule == "unknown-boundary-geography" and problem.file.endswith(TOPOJSON_FILE)
+    assert problem.message.startswith('Geometry 1 of geographies.topojson (counting from 0 through its objects) has '
+                                      'the id "westport"')
+    broken = json.loads(json.dumps(TOPOLOGY))
+    broken["objects"]["places"]["geometries"][0]["arcs"] = [[0, 7]]
+    (folder / TOPOJSON_FILE).write_text(json.dumps(broken), encoding="utf-8")
+    _, [problem] = check_agenda(folder, tmp_path)
+    assert problem.rule == "invalid-boundaries" and "names arc 7, which the file does not have" in problem.message
+    (folder / BOUNDARIES_FILE).write_text(json.dumps(collection()), encoding="utf-8")
+    _, [problem] = check_agenda(folder, tmp_path)
+    assert problem.rule == "two-boundary-files"

@@ -22,7 +22,8 @@ from generator.load.agenda import (
     read_tables,
 )
 from generator.load.boundaries import (
-    BOUNDARIES_FILE, MAX_BYTES, features_of, geography_ids, geometry_problem,
+    BOUNDARIES_FILE, MAX_BYTES, TOPOJSON_FILE, TopologyError, boundary_files, features_of, geography_ids,
+    geometry_problem, topology_features,
 )
 from generator.load.descriptors import read_descriptor
 from generator.compute.periods import PeriodError, parse_period
@@ -184,21 +185,27 @@ def check_boundaries(agenda: Agenda, root: Path) -> tuple[dict[str, dict], list[
     """The boundaries of geographies.geojson that maps can draw (geography id → geometry), and the problems of the
     file: too large, not JSON, not a FeatureCollection, a feature of no known geography, given twice, or whose
     geometry is not an area in longitude and latitude. No file: no maps, and no problem."""
-    path = agenda.folder / BOUNDARIES_FILE
-    if not path.is_file():
+    files = boundary_files(agenda.folder)
+    if not files:
         return {}, []
+    path = files[0]
     shown = relative(path, root)
     problems: list[Problem] = []
 
     def problem(rule, message, hint, line=None, column=None):
         problems.append(Problem(rule, message, hint, shown, line, column, partner=AGENDA_FOLDER))
 
+    if len(files) > 1:
+        problem("two-boundary-files", f"The agenda has both {BOUNDARIES_FILE} and {TOPOJSON_FILE}.",
+                "Keep one boundary file: remove the other.")
+        return {}, problems
+
     size = path.stat().st_size
     if size > MAX_BYTES:
         problem("boundaries-too-large", f"The boundary file is {size / 1024 / 1024:.1f} MB; the limit is "
                 f"{MAX_BYTES // 1024 // 1024} MB, since every map carries its boundaries inline.",
-                f"Simplify the boundaries, for example with mapshaper: mapshaper {BOUNDARIES_FILE} -simplify 10% "
-                "keep-shapes -o precision=0.0001 simplified.geojson, then put simplified.geojson in its place (or "
+                f"Simplify the boundaries, for example with mapshaper: mapshaper {path.name} -simplify 10% "
+                "keep-shapes -o precision=0.0001 simplified.geojson, then put it in the file's place (or "
                 "use mapshaper.org); a map of a county's districts needs no more than a few hundred points each.")
         return {}, problems
     try:
@@ -212,18 +219,28 @@ def check_boundaries(agenda: Agenda, root: Path) -> tuple[dict[str, dict], list[
                 "Correct the JSON at this place (a missing comma or bracket is usual), or export the file again "
                 "as GeoJSON.", error.lineno, error.colno)
         return {}, problems
+    topojson = path.name == TOPOJSON_FILE
+    if topojson:
+        try:
+            collection = topology_features(collection)
+        except TopologyError as error:
+            problem("invalid-boundaries", f"The TopoJSON boundary file cannot be read: {error}.",
+                    "Export it again as TopoJSON, or convert it to GeoJSON in " + BOUNDARIES_FILE
+                    + " (mapshaper -o format=geojson).")
+            return {}, problems
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" \
             or not isinstance(collection.get("features"), list):
         found = collection.get("type") if isinstance(collection, dict) else type(collection).__name__
         problem("invalid-boundaries", f'The boundary file is not a GeoJSON FeatureCollection (its "type" is '
                 f'"{found}").', 'Write {"type": "FeatureCollection", "features": [...]} with one feature per '
-                "geography; a TopoJSON file can be converted with mapshaper (-o format=geojson).")
+                "geography; a TopoJSON file goes in " + TOPOJSON_FILE + " instead.")
         return {}, problems
     ids = geography_ids(agenda.geographies)
     boundaries: dict[str, dict] = {}
     first_index: dict[str, int] = {}
     for index, feature, key in features_of(collection):
-        where = f"Feature {index} of {BOUNDARIES_FILE} (features[{index}], counting from 0)"
+        where = (f"Geometry {index} of {TOPOJSON_FILE} (counting from 0 through its objects)" if topojson
+                 else f"Feature {index} of {BOUNDARIES_FILE} (features[{index}], counting from 0)")
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             problem("invalid-boundary", f"{where} is not a GeoJSON Feature.",
                     'Make each item of "features" an object with "type": "Feature", an "id" and a "geometry".')
@@ -270,11 +287,12 @@ def unmapped_geography_problems(agenda: Agenda, files, root: Path) -> list[Probl
         for geography in column.texts[np.unique(column.codes)].tolist():
             if geography in agenda.geographies:
                 first_file.setdefault(geography, file.shown_as)
-    shown = relative(agenda.folder / BOUNDARIES_FILE, root)
+    boundaries_file = boundary_files(agenda.folder)[0]
+    shown = relative(boundaries_file, root)
     return [Problem(
         "geography-without-boundary", f'"{geography}" ({agenda.geographies[geography].name}) has observations '
-        f"({first_file[geography]}) but no boundary in {BOUNDARIES_FILE}, so the maps leave it out.",
-        f'Add a feature with "id": "{geography}" to {BOUNDARIES_FILE}.', shown, severity=WARNING,
+        f"({first_file[geography]}) but no boundary in {boundaries_file.name}, so the maps leave it out.",
+        f'Add a feature with "id": "{geography}" to {boundaries_file.name}.', shown, severity=WARNING,
         partner=AGENDA_FOLDER)
         for geography in agenda.geographies
         if geography in first_file and geography not in agenda.boundaries and geography != agenda.area]
