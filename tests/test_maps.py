@@ -368,3 +368,29 @@ def test_a_topojson_file_with_an_unknown_geography_or_a_missing_arc_names_it(tmp
     (folder / BOUNDARIES_FILE).write_text(json.dumps(collection()), encoding="utf-8")
     _, [problem] = check_agenda(folder, tmp_path)
     assert problem.rule == "two-boundary-files"
+
+
+def test_an_import_merged_into_a_real_agenda_keeps_its_boundaries(tmp_path, repo):
+    from datetime import date
+    from pathlib import Path
+
+    from generator.importers import import_open_sdg
+    from generator.load.project import Project
+    from generator.validate import validate_project
+
+    shutil.copytree(repo / "datapackages", tmp_path / "datapackages")
+    shutil.copy(repo / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    descriptor_path = tmp_path / "datapackages" / "common-agenda" / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["initiative"]["fictional"] = False  # a real agenda: an import merges into it
+    descriptor_path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    boundaries = (repo / "datapackages" / "common-agenda" / BOUNDARIES_FILE).read_bytes()
+    excerpt = Path(__file__).parent / "fixtures" / "open-sdg-excerpt"
+    result = import_open_sdg(excerpt, tmp_path, "uk-sdg", area="United Kingdom", today=date(2025, 10, 1))
+    assert result.merged is not None
+    assert (tmp_path / "datapackages" / "common-agenda" / BOUNDARIES_FILE).read_bytes() == boundaries
+    report = validate_project(Project(tmp_path)).report
+    assert report.errors == [], [problem.message for problem in report.errors[:3]]
+    # The imported places have no boundary: each is warned of (the maps leave it out), not refused.
+    assert {problem.message.split('"')[1] for problem in report.warnings
+            if problem.rule == "geography-without-boundary"} == {"united-kingdom", "england"}
