@@ -394,3 +394,18 @@ def test_an_import_merged_into_a_real_agenda_keeps_its_boundaries(tmp_path, repo
     # The imported places have no boundary: each is warned of (the maps leave it out), not refused.
     assert {problem.message.split('"')[1] for problem in report.warnings
             if problem.rule == "geography-without-boundary"} == {"united-kingdom", "england"}
+
+
+def test_the_example_site_shows_each_map_among_the_breakdowns_with_its_table_and_no_request(example_build):
+    page = example_build.site_dir / "indicators" / "kindergarten-readiness"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<figure class="chart" id="chart-([a-z_]+)"', html)[:3] == ["headline", "geography", "map"]
+    assert '<figure class="chart" id="chart-map" data-spec-url="map.vl.json" data-chart="map">' in html
+    assert '<h3 id="map-by-geography">Map by geography<' in html
+    assert "the menu under the map chooses the period" in html
+    assert '<caption id="table-map">Kindergarten readiness by geography, the values in the map' in html
+    assert not (page / "map.svg").exists(), "a map is drawn in the browser, not at build time"
+    spec = json.loads((page / "map.vl.json").read_text(encoding="utf-8"))
+    assert spec["params"][0]["value"] == "2024-25"
+    text = json.dumps(spec)
+    assert '"url"' not in text and "tile" not in text
