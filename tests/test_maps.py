@@ -409,3 +409,9 @@ def test_the_example_site_shows_each_map_among_the_breakdowns_with_its_table_and
     assert spec["params"][0]["value"] == "2024-25"
     text = json.dumps(spec)
     assert '"url"' not in text and "tile" not in text
+
+
+def test_a_map_carries_its_boundaries_to_about_a_metre():
+    third = [[-92 - 1 / 3, 42.0], [-91.9, 42.0], [-91.9, 42 + 1 / 3, 100.0], [-92 - 1 / 3, 42.0]]
+    feature_drawn = charts._feature("eastport", "Eastport", {"type": "Polygon", "coordinates": [third]})
+    assert feature_drawn["geometry"]["coordinates"][0][1] == [-91.9, 42.33333]  # and the altitude dropped

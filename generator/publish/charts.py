@@ -28,6 +28,7 @@ from generator.compute.trends.series import SeriesTrend
 VEGA_LITE_VERSION = "6.4"
 HEADLINE = "headline"  # the name of the chart of an indicator's headline series
 MAP = "map"  # the name of an indicator's map (no dimension may take it: validate.agenda_rules.MAP_CHART)
+COORDINATE_DECIMALS = 5  # of the boundaries a map carries
 WIDTH = 640  # for the static SVG; in the browser the chart fills its container
 # Above this many groups, a breakdown chart draws its lines in one colour and names only the one chosen in the menu.
 MANY_GROUPS = 12
@@ -316,6 +317,8 @@ def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Ch
     """The map of an indicator's totals by geography, one period at a time (the latest first): the geographies
     with a boundary and a value, other than the initiative's area, which is drawn behind them as their outline.
     None with fewer than two such geographies: one coloured shape compares nothing."""
+    if not agenda.boundaries:
+        return None
     places_of = totals["geography"].tolist()
     mapped = np.array([key in agenda.boundaries and key != agenda.area for key in places_of], dtype=bool)
     rows = totals.where(mapped & ~np.isnan(totals["value"]))
@@ -356,7 +359,20 @@ def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Ch
 
 
 def _feature(key: str, name: str, geometry: dict) -> dict:
-    return {"type": "Feature", "id": key, "properties": {"name": name}, "geometry": wound_for_d3(geometry)}
+    return {"type": "Feature", "id": key, "properties": {"name": name},
+            "geometry": wound_for_d3(_rounded(geometry))}
+
+
+def _rounded(geometry: dict) -> dict:
+    """Positions to 5 decimals (about a metre): each map carries its boundaries, and a file's 15-digit
+    coordinates tripled their size for nothing a reader can see."""
+    def ring(positions: list) -> list:
+        return [[round(number, COORDINATE_DECIMALS) for number in position[:2]] for position in positions]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(rings) for rings in geometry["coordinates"]]}
+    return {"type": "MultiPolygon", "coordinates": [[ring(rings) for rings in polygon]
+                                                    for polygon in geometry["coordinates"]]}
 
 
 def wound_for_d3(geometry: dict) -> dict:

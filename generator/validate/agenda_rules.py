@@ -32,6 +32,8 @@ from generator.problems import WARNING, Problem, relative
 # The name of an indicator's map (publish.charts.MAP): its spec is map.vl.json beside the page, where a dimension's
 # chart is <dimension>.vl.json, so no dimension may take it.
 MAP_CHART = "map"
+# A national agenda may have hundreds of places and boundaries for only some: the rest are summed up in one more.
+MAX_UNMAPPED_WARNINGS = 50
 from generator.validate.structure import clip, frictionless_problems
 
 
@@ -289,10 +291,16 @@ def unmapped_geography_problems(agenda: Agenda, files, root: Path) -> list[Probl
                 first_file.setdefault(geography, file.shown_as)
     boundaries_file = boundary_files(agenda.folder)[0]
     shown = relative(boundaries_file, root)
-    return [Problem(
+    missing = [geography for geography in agenda.geographies
+               if geography in first_file and geography not in agenda.boundaries and geography != agenda.area]
+    problems = [Problem(
         "geography-without-boundary", f'"{geography}" ({agenda.geographies[geography].name}) has observations '
         f"({first_file[geography]}) but no boundary in {boundaries_file.name}, so the maps leave it out.",
         f'Add a feature with "id": "{geography}" to {boundaries_file.name}.', shown, severity=WARNING,
-        partner=AGENDA_FOLDER)
-        for geography in agenda.geographies
-        if geography in first_file and geography not in agenda.boundaries and geography != agenda.area]
+        partner=AGENDA_FOLDER) for geography in missing[:MAX_UNMAPPED_WARNINGS]]
+    if len(missing) > MAX_UNMAPPED_WARNINGS:
+        problems.append(Problem(
+            "geography-without-boundary", f"{len(missing) - MAX_UNMAPPED_WARNINGS:,} more geographies have "
+            f"observations but no boundary in {boundaries_file.name}.", "Add a feature for each of them, as above.",
+            shown, severity=WARNING, partner=AGENDA_FOLDER))
+    return problems
