@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from frictionless import Package
 
+from generator.load.boundaries import read_boundaries
 from generator.load.metadata import DescriptorReader, Ignored, Initiative, Licence
 
 
@@ -73,6 +75,7 @@ class Geography:
     name: str
     kind: str = ""
     parent: str = ""
+    code: str = ""  # another platform's code for it (an Open SDG GeoCode), by which a boundary file may name it
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class Agenda:
     folder: Path
     version: str = ""
     initiative: Initiative = Initiative()
+    # Geography id → its boundary (a GeoJSON Polygon or MultiPolygon) from geographies.geojson: what maps draw.
+    boundaries: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     @property
     def vision(self) -> str:
@@ -160,7 +165,8 @@ def read_agenda(folder: Path) -> Agenda:
     """The agenda from its folder, which validation has checked (validate.agenda_rules.check_agenda)."""
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8-sig"))
     observation_schema = json.loads((folder / OBSERVATION_SCHEMA_FILE).read_text(encoding="utf-8"))
-    return agenda_from(folder, descriptor, observation_schema, read_tables(folder / "datapackage.json"))
+    agenda = agenda_from(folder, descriptor, observation_schema, read_tables(folder / "datapackage.json"))
+    return dataclasses.replace(agenda, boundaries=read_boundaries(folder, agenda.geographies))
 
 
 def agenda_from(folder: Path, descriptor: dict, observation_schema: dict, tables: dict[str, list[dict]]) -> Agenda:
@@ -180,7 +186,8 @@ def agenda_from(folder: Path, descriptor: dict, observation_schema: dict, tables
             for row in tables["dimensions"]
         ),
         geographies={
-            row["id"]: Geography(row["id"], row["name"], row.get("kind") or "", row.get("parent") or "")
+            row["id"]: Geography(row["id"], row["name"], row.get("kind") or "", row.get("parent") or "",
+                                 row.get("code") or "")
             for row in tables["geographies"]
         },
         observation_schema=observation_schema,

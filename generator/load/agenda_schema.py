@@ -37,8 +37,10 @@ def agenda_resources() -> list[dict]:
         "groups": ([_field("dimension", required=True), _field("group", required=True)], ["dimension", "group"],
                    [(["dimension"], "dimensions", ["id"])]),
         "geographies": ([_field("id", required=True, unique=True, pattern=_SLUG_PATTERN),
-                         _field("name", required=True), _field("kind"), _field("parent")], ["id"],
-                        [(["parent"], "", ["id"])]),
+                         _field("name", required=True), _field("kind"), _field("parent"),
+                         _field("code", description="Another platform's code for the geography (an Open SDG "
+                                                    "GeoCode), by which geographies.geojson may name it.")],
+                        ["id"], [(["parent"], "", ["id"])]),
         "indicators": ([
             _field("id", required=True, unique=True, pattern=_SLUG_PATTERN), _field("goal", required=True),
             _field("title", required=True), _field("definition", required=True), _field("unit", required=True),
@@ -65,6 +67,9 @@ def agenda_resources() -> list[dict]:
     resources = []
     for name, (fields, primary_key, foreign_keys) in tables.items():
         schema = {"fields": fields, "primaryKey": primary_key}
+        if name == "geographies":
+            # `code` came later: an agenda written before it, without the column, stays valid.
+            schema["fieldsMatch"] = "superset"
         if foreign_keys:
             schema["foreignKeys"] = [{"fields": own, "reference": {"resource": resource, "fields": theirs}}
                                      for own, resource, theirs in foreign_keys]

@@ -195,3 +195,46 @@ def y_axis() -> alt.Y:
 def x_axis() -> alt.X:
     return alt.X("period:O", title="Period", sort=list_slot("domain"), scale=alt.Scale(domain=list_slot("domain")),
                  axis=alt.Axis(values=list_slot("ticks"), labelAngle=-40, labelOverlap="greedy"))
+
+
+# The map's own colours and their dark-theme tints: the area's outline and the geographies without a value for the
+# period are greys; each geography's edge is dark on the light page and light on the dark one, so that the pale and
+# the dark end of the colour scale are both told from the page.
+MAP_DARK_COLOURS = {"#f2f2f2": "#2b2f3a", "#bdbdbd": "#4a5060", "#616161": "#9e9e9e", "#424242": "#e0e0e0"}
+MAP_HEIGHT = 360
+# A sequential scheme that colour-blind readers tell apart end to end, and that stays ordered in grey.
+MAP_SCHEME = "viridis"
+
+
+@functools.lru_cache(maxsize=None)
+def map_template() -> dict:
+    """A choropleth with placeholders: the geographies' boundaries inline (the dataset "boundaries", GeoJSON
+    features whose `id` is the geography id; "outline", the initiative's area, drawn behind them), each coloured by
+    its value in the period chosen in the menu. The rows are joined to their boundary by a lookup, so each boundary
+    is written once whatever the number of periods. Nothing is fetched: no tiles, no files."""
+    period = slot("selector")
+    no_value = alt.Chart(alt.NamedData(name="boundaries")).transform_calculate(
+        shown=f"'No value for ' + {period}").mark_geoshape(fill="#bdbdbd", stroke="#424242", strokeWidth=1).encode(
+        tooltip=[alt.Tooltip("properties.name:N", title="Geography"), alt.Tooltip("shown:N", title="Value")])
+    valued = alt.Chart(ROWS).transform_filter(f"datum.period == {period}").transform_lookup(
+        lookup="geography", from_=alt.LookupData(alt.NamedData(name="boundaries"), key="id"), as_="geo",
+    ).mark_geoshape(stroke="#424242", strokeWidth=1).encode(
+        shape=alt.Shape("geo:G"),
+        # The scale runs over every period's values, so a colour means one value whichever period is shown; it is
+        # reversed (`charts`) where lower is better, so that the pale end is always the better one.
+        color=alt.Color("value:Q", scale=alt.Scale(scheme=MAP_SCHEME, domain=list_slot("values")),
+                        legend=alt.Legend(title=list_slot("legend"), orient="bottom", direction="horizontal",
+                                          format=slot("format"), gradientLength=220)),
+        tooltip=[alt.Tooltip("name:N", title="Geography"), alt.Tooltip("period:N", title="Period"),
+                 alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")],
+    )
+    outline = alt.Chart(alt.NamedData(name="outline")).mark_geoshape(fill="#f2f2f2", stroke="#616161",
+                                                                      strokeWidth=1.5)
+    chart = alt.layer(outline, no_value, valued).properties(
+        title=slot("title"), width="container", height=MAP_HEIGHT, description=slot("description"))
+    spec = finish(chart)
+    spec["projection"] = {"type": "mercator"}  # fitted to the boundaries drawn
+    spec["usermeta"] = {"darkColours": {**DARK_COLOURS, **MAP_DARK_COLOURS}}
+    spec["params"] = [{"name": period, "value": slot("latest"), "bind": {
+        "input": "select", "options": list_slot("periods"), "labels": list_slot("periods"), "name": "Period: "}}]
+    return spec

@@ -18,7 +18,7 @@ import pandas as pd
 
 from generator.load.agenda import Agenda, Indicator
 from generator.publish.chart_templates import (
-    ROWS, filled, groups_template, headline_template, many_groups_template,
+    ROWS, filled, groups_template, headline_template, many_groups_template, map_template,
     sparkline_template,
 )
 from generator.publish.formatting import d3_format, format_number, format_value
@@ -27,6 +27,8 @@ from generator.compute.trends.series import SeriesTrend
 
 VEGA_LITE_VERSION = "6.4"
 HEADLINE = "headline"  # the name of the chart of an indicator's headline series
+MAP = "map"  # the name of an indicator's map (no dimension may take it: validate.agenda_rules.MAP_CHART)
+COORDINATE_DECIMALS = 5  # of the boundaries a map carries
 WIDTH = 640  # for the static SVG; in the browser the chart fills its container
 # Above this many groups, a breakdown chart draws its lines in one colour and names only the one chosen in the menu.
 MANY_GROUPS = 12
@@ -48,7 +50,7 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     indicator: str
-    name: str  # HEADLINE, "geography" or a dimension id: the spec is <name>.vl.json beside the page
+    name: str  # HEADLINE, "geography", MAP or a dimension id: the spec is <name>.vl.json beside the page
     title: str
     description: str  # the chart in words, for screen readers and for the SVG's alt text
     # The Vega-Lite spec (width "container") as `spec_text` writes it: the bytes of its spec file. Held as text: as
@@ -150,7 +152,7 @@ def _column(column: pd.Series, number: bool) -> np.ndarray:
 
 def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[SeriesTrend],
                      agenda: Agenda) -> list[Chart]:
-    """The headline chart, then one chart by geography and one per dimension that has data."""
+    """The headline chart, then one chart by geography, the map, and one per dimension that has data."""
     if rows.empty:
         return []
     # Only the dimensions this indicator has: the others are blank in every row, and a national agenda has
@@ -179,6 +181,9 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
         trends = {agenda.geographies[trend.geography].name: trend for trend in series if not trend.groups}
         charts.append(_groups_chart(indicator, named, "geography", "By geography", "Geography", trends, domain,
                                     agenda, shown))
+    mapped = _map_chart(indicator, totals, agenda, shown)
+    if mapped is not None:
+        charts.append(mapped)
     for dimension in (agenda.dimensions_by_id[dimension] for dimension in dimensions):
         others = np.logical_and.reduce([in_area, *(blank[other] for other in dimensions if other != dimension.id)])
         broken_down = table.where(~blank[dimension.id] & others)
@@ -306,6 +311,103 @@ def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, lege
                    for period in domain if period in present),
     )
     return Chart(indicator.id, name, f"{indicator.title}: {title.lower()}", description, spec_text(spec), table)
+
+
+def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Chart | None:
+    """The map of an indicator's totals by geography, one period at a time (the latest first): the geographies
+    with a boundary and a value, other than the initiative's area, which is drawn behind them as their outline.
+    None with fewer than two such geographies: one coloured shape compares nothing."""
+    if not agenda.boundaries:
+        return None
+    places_of = totals["geography"].tolist()
+    mapped = np.array([key in agenda.boundaries and key != agenda.area for key in places_of], dtype=bool)
+    rows = totals.where(mapped & ~np.isnan(totals["value"]))
+    if len(set(rows["geography"].tolist())) < 2:
+        return None
+    rows = rows.where(np.argsort(rows["time"], kind="stable"))
+    periods = list(dict.fromkeys(rows["period"].tolist()))
+    latest = periods[-1]
+    names = {key: agenda.geographies[key].name for key in rows["geography"].tolist()}
+    places = sorted(names, key=lambda key: (names[key].casefold(), key))
+    data = rows.with_columns(name=[names[key] for key in rows["geography"].tolist()], shown=shown(rows["value"]),
+                             flag=[STATUS_LABELS.get(status) for status in rows["status"].tolist()])
+    unit = agenda.units[indicator.unit]
+    better = "Higher is better →" if indicator.direction == "increase" else "← Lower is better"
+    title = f"{indicator.title}: map by geography"
+    description = _map_description(indicator, data, latest, agenda)
+    spec = filled(map_template(), {
+        "selector": "period_map", "latest": latest, "periods": periods,
+        "values": [float(np.min(rows["value"])), float(np.max(rows["value"]))], "legend": [unit.label, better],
+        "format": d3_format(indicator), "title": _lines(title), "description": description,
+    })
+    spec["layer"][2]["encoding"]["color"]["scale"]["reverse"] = indicator.direction == "decrease"
+    spec["datasets"] = {
+        ROWS.name: data.records(["geography", "name", "period", "value", "shown", "flag"]),
+        "boundaries": [_feature(key, names[key], agenda.boundaries[key]) for key in places],
+        "outline": [_feature(agenda.area, agenda.geographies[agenda.area].name, agenda.boundaries[agenda.area])]
+        if agenda.area in agenda.boundaries else [],
+    }
+    values = {(period, key): text for period, key, text in zip(data["period"].tolist(), data["geography"].tolist(),
+                                                                data["shown"].tolist())}
+    table = Table(
+        caption=f"{indicator.title} by geography, the values in the map, latest period first",
+        columns=("Geography", "Period", "Value"),
+        rows=tuple((names[key], period, values[period, key]) for period in reversed(periods) for key in places
+                   if (period, key) in values),
+    )
+    return Chart(indicator.id, MAP, title, description, spec_text(spec), table)
+
+
+def _feature(key: str, name: str, geometry: dict) -> dict:
+    return {"type": "Feature", "id": key, "properties": {"name": name},
+            "geometry": wound_for_d3(_rounded(geometry))}
+
+
+def _rounded(geometry: dict) -> dict:
+    """Positions to 5 decimals (about a metre): each map carries its boundaries, and a file's 15-digit
+    coordinates tripled their size for nothing a reader can see."""
+    def ring(positions: list) -> list:
+        return [[round(number, COORDINATE_DECIMALS) for number in position[:2]] for position in positions]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(rings) for rings in geometry["coordinates"]]}
+    return {"type": "MultiPolygon", "coordinates": [[ring(rings) for rings in polygon]
+                                                    for polygon in geometry["coordinates"]]}
+
+
+def wound_for_d3(geometry: dict) -> dict:
+    """A Polygon or MultiPolygon with its outer rings clockwise and its holes anticlockwise, as Vega's projections
+    (d3-geo) read them. GeoJSON (RFC 7946) winds them the other way, and d3-geo takes a ring wound that way for
+    the whole globe but that shape, which fills the map."""
+    def polygon(rings: list) -> list:
+        return [ring if (_signed_area(ring) < 0) == (position == 0) else ring[::-1]
+                for position, ring in enumerate(rings)]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": polygon(geometry["coordinates"])}
+    return {"type": "MultiPolygon", "coordinates": [polygon(rings) for rings in geometry["coordinates"]]}
+
+
+def _signed_area(ring: list) -> float:
+    """Twice the ring's area in longitude and latitude: positive when it runs anticlockwise on a map, north up."""
+    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:]))
+
+
+def _map_description(indicator: Indicator, data: _Rows, latest: str, agenda: Agenda) -> str:
+    in_latest = data.where(data["period"] == latest)
+    order = np.argsort(in_latest["value"], kind="stable")
+    names, texts = in_latest["name"].tolist(), in_latest["shown"].tolist()
+    count = len(set(data["geography"].tolist()))
+    text = f"{indicator.title}, on a map of {count} geographies of {agenda.geographies[agenda.area].name}. "
+    if len(order) >= 2:
+        high, low = order[-1], order[0]
+        text += (f"In {latest}, the highest value is {names[high]}'s ({texts[high]}) and the lowest "
+                 f"{names[low]}'s ({texts[low]}).")
+    else:
+        text += f"In {latest}, only {names[order[0]]} has a value ({texts[order[0]]})."
+    better = "Higher" if indicator.direction == "increase" else "Lower"
+    return (text + f" {better} is better: the paler the colour, the better. Choose another period in the menu "
+            "under the map; a geography without a value for the period is grey.")
 
 
 def selector_name(chart_name: str) -> str:

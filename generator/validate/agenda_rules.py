@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+
+import numpy as np
 
 from generator.load.agenda import (
     AGENDA_FOLDER,
@@ -18,9 +21,19 @@ from generator.load.agenda import (
     progress_thresholds,
     read_tables,
 )
+from generator.load.boundaries import (
+    BOUNDARIES_FILE, MAX_BYTES, TOPOJSON_FILE, TopologyError, boundary_files, features_of, geography_ids,
+    geometry_problem, topology_features,
+)
 from generator.load.descriptors import read_descriptor
 from generator.compute.periods import PeriodError, parse_period
 from generator.problems import WARNING, Problem, relative
+
+# The name of an indicator's map (publish.charts.MAP): its spec is map.vl.json beside the page, where a dimension's
+# chart is <dimension>.vl.json, so no dimension may take it.
+MAP_CHART = "map"
+# A national agenda may have hundreds of places and boundaries for only some: the rest are summed up in one more.
+MAX_UNMAPPED_WARNINGS = 50
 from generator.validate.structure import clip, frictionless_problems
 
 
@@ -57,7 +70,9 @@ def check_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]
     ignored = [Problem("ignored-property", item.message, "Write it as the Frictionless standard (or, for "
                        '"initiative", the example agenda) has it, or remove it.', relative(descriptor_path, root),
                        severity=WARNING, partner=AGENDA_FOLDER) for item in agenda_metadata(descriptor)[1]]
-    return agenda, ignored + _consistency_problems(agenda, root)
+    boundaries, boundary_problems = check_boundaries(agenda, root)
+    agenda = dataclasses.replace(agenda, boundaries=boundaries)
+    return agenda, ignored + _consistency_problems(agenda, root) + boundary_problems
 
 
 def _table_problems(tables: dict[str, list[dict]], folder: Path, root: Path) -> list[Problem]:
@@ -95,11 +110,13 @@ def _schema_problems(agenda: Agenda, root: Path) -> list[Problem]:
     dimensions_file = relative(agenda.folder / "dimensions.csv", root)
     schema_file = relative(agenda.folder / OBSERVATION_SCHEMA_FILE, root)
     problems = [Problem(
-        "reserved-dimension-id", f'The dimension id "{dimension.id}" is the name of a column the published files '
-        "already have.", f'Give the dimension another id, such as "{dimension.id}_group", here and in '
+        "reserved-dimension-id", f'The dimension id "{dimension.id}" is the name of '
+        + ("each indicator's map (map.vl.json beside its page, where a dimension's chart is <dimension>.vl.json)."
+           if dimension.id == MAP_CHART else "a column the published files already have."),
+        f'Give the dimension another id, such as "{dimension.id}_group", here and in '
         f"{OBSERVATION_SCHEMA_FILE}, indicators.csv and groups.csv.", dimensions_file, line, field="id",
         partner=AGENDA_FOLDER) for line, dimension in enumerate(agenda.dimensions, start=2)
-        if dimension.id in RESERVED_NAMES]
+        if dimension.id in RESERVED_NAMES or dimension.id == MAP_CHART]
     expected = [*CORE_FIELDS, *agenda.dimension_ids, *MEASURE_FIELDS]
     fields = agenda.observation_schema.get("fields") if isinstance(agenda.observation_schema, dict) else None
     names = [field.get("name") if isinstance(field, dict) else None for field in fields] \
@@ -163,4 +180,127 @@ def _consistency_problems(agenda: Agenda, root: Path) -> list[Problem]:
                     f'{dimension.id} is not one of its groups in groups.csv.',
                     "Write one of its groups exactly, or leave it blank to compare with the best-off group.",
                     dimensions_file, line, "reference_group")
+    return problems
+
+
+def check_boundaries(agenda: Agenda, root: Path) -> tuple[dict[str, dict], list[Problem]]:
+    """The boundaries of geographies.geojson that maps can draw (geography id → geometry), and the problems of the
+    file: too large, not JSON, not a FeatureCollection, a feature of no known geography, given twice, or whose
+    geometry is not an area in longitude and latitude. No file: no maps, and no problem."""
+    files = boundary_files(agenda.folder)
+    if not files:
+        return {}, []
+    path = files[0]
+    shown = relative(path, root)
+    problems: list[Problem] = []
+
+    def problem(rule, message, hint, line=None, column=None):
+        problems.append(Problem(rule, message, hint, shown, line, column, partner=AGENDA_FOLDER))
+
+    if len(files) > 1:
+        problem("two-boundary-files", f"The agenda has both {BOUNDARIES_FILE} and {TOPOJSON_FILE}.",
+                "Keep one boundary file: remove the other.")
+        return {}, problems
+
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        problem("boundaries-too-large", f"The boundary file is {size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_BYTES // 1024 // 1024} MB, since every map carries its boundaries inline.",
+                f"Simplify the boundaries, for example with mapshaper: mapshaper {path.name} -simplify 10% "
+                "keep-shapes -o precision=0.0001 simplified.geojson, then put it in the file's place (or "
+                "use mapshaper.org); a map of a county's districts needs no more than a few hundred points each.")
+        return {}, problems
+    try:
+        collection = json.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        problem("invalid-boundaries", f"The boundary file is not UTF-8 text: {error.reason} at byte {error.start}.",
+                "Save it as GeoJSON in UTF-8.")
+        return {}, problems
+    except json.JSONDecodeError as error:
+        problem("invalid-boundaries", f"The boundary file is not valid JSON: {error.msg}.",
+                "Correct the JSON at this place (a missing comma or bracket is usual), or export the file again "
+                "as GeoJSON.", error.lineno, error.colno)
+        return {}, problems
+    topojson = path.name == TOPOJSON_FILE
+    if topojson:
+        try:
+            collection = topology_features(collection)
+        except TopologyError as error:
+            problem("invalid-boundaries", f"The TopoJSON boundary file cannot be read: {error}.",
+                    "Export it again as TopoJSON, or convert it to GeoJSON in " + BOUNDARIES_FILE
+                    + " (mapshaper -o format=geojson).")
+            return {}, problems
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" \
+            or not isinstance(collection.get("features"), list):
+        found = collection.get("type") if isinstance(collection, dict) else type(collection).__name__
+        problem("invalid-boundaries", f'The boundary file is not a GeoJSON FeatureCollection (its "type" is '
+                f'"{found}").', 'Write {"type": "FeatureCollection", "features": [...]} with one feature per '
+                "geography; a TopoJSON file goes in " + TOPOJSON_FILE + " instead.")
+        return {}, problems
+    ids = geography_ids(agenda.geographies)
+    boundaries: dict[str, dict] = {}
+    first_index: dict[str, int] = {}
+    for index, feature, key in features_of(collection):
+        where = (f"Geometry {index} of {TOPOJSON_FILE} (counting from 0 through its objects)" if topojson
+                 else f"Feature {index} of {BOUNDARIES_FILE} (features[{index}], counting from 0)")
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problem("invalid-boundary", f"{where} is not a GeoJSON Feature.",
+                    'Make each item of "features" an object with "type": "Feature", an "id" and a "geometry".')
+            continue
+        if key is None:
+            problem("boundary-without-id", f"{where} names no geography: it has no \"id\".",
+                    'Give it "id": the geography\'s id in geographies.csv (or put it in "properties": {"id": …}).')
+            continue
+        if key not in ids:
+            problem("unknown-boundary-geography", f'{where} has the id "{clip(key)}", which is not a geography '
+                    "of geographies.csv.", _suggest_geography(key, agenda) + " Or remove the feature.")
+            continue
+        geography = ids[key]
+        reason = geometry_problem(feature.get("geometry"))
+        if reason:
+            problem("invalid-boundary-geometry", f'{where}, the boundary of "{geography}", {reason}.',
+                    "Give each geography a Polygon or MultiPolygon of closed rings of [longitude, latitude]; "
+                    "mapshaper (mapshaper.org, -clean) repairs most geometry.")
+            continue
+        if geography in first_index:
+            problem("duplicate-boundary", f'{where} is a second boundary of "{geography}", after feature '
+                    f"{first_index[geography]}.", "Keep one feature per geography: join its parts into one "
+                    "MultiPolygon (mapshaper -dissolve).")
+            continue
+        first_index[geography] = index
+        boundaries[geography] = feature["geometry"]
+    return boundaries, problems
+
+
+def _suggest_geography(key: str, agenda: Agenda) -> str:
+    known = ", ".join(f'"{geography}"' for geography in list(agenda.geographies)[:8])
+    more = ", …" if len(agenda.geographies) > 8 else ""
+    return f"Use a geography id of geographies.csv ({known}{more}), or add the geography there first."
+
+
+def unmapped_geography_problems(agenda: Agenda, files, root: Path) -> list[Problem]:
+    """A warning for each geography (other than the initiative's area) that partners' files give observations
+    for but geographies.geojson has no boundary for: maps leave it out. Nothing without a boundary file."""
+    if not agenda.boundaries:
+        return []
+    first_file: dict[str, str] = {}
+    for _, file in files:
+        column = file.text["geography"]
+        for geography in column.texts[np.unique(column.codes)].tolist():
+            if geography in agenda.geographies:
+                first_file.setdefault(geography, file.shown_as)
+    boundaries_file = boundary_files(agenda.folder)[0]
+    shown = relative(boundaries_file, root)
+    missing = [geography for geography in agenda.geographies
+               if geography in first_file and geography not in agenda.boundaries and geography != agenda.area]
+    problems = [Problem(
+        "geography-without-boundary", f'"{geography}" ({agenda.geographies[geography].name}) has observations '
+        f"({first_file[geography]}) but no boundary in {boundaries_file.name}, so the maps leave it out.",
+        f'Add a feature with "id": "{geography}" to {boundaries_file.name}.', shown, severity=WARNING,
+        partner=AGENDA_FOLDER) for geography in missing[:MAX_UNMAPPED_WARNINGS]]
+    if len(missing) > MAX_UNMAPPED_WARNINGS:
+        problems.append(Problem(
+            "geography-without-boundary", f"{len(missing) - MAX_UNMAPPED_WARNINGS:,} more geographies have "
+            f"observations but no boundary in {boundaries_file.name}.", "Add a feature for each of them, as above.",
+            shown, severity=WARNING, partner=AGENDA_FOLDER))
     return problems

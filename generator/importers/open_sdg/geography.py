@@ -4,7 +4,8 @@
 `Health board`, `City` and `Geography (HydroBASINs ID)` name places, coarse to fine: a row's geography is the
 finest one it names, and its parent the next coarser one it names (the most common parent wins). A row with only a
 `GeoCode` takes the name that code has elsewhere in the repository. Geography ids are slugs of the names, so one
-name is one geography whatever column it came from. A row that names no place is the reporting area, a top-level
+name is one geography whatever column it came from; its GeoCode is kept as its `code` in geographies.csv, by which
+the platform's own boundary file (its features' `id` or `properties.geocode`) finds it for the maps. A row that names no place is the reporting area, a top-level
 geography (`united-kingdom`) named by the `area` argument or else by the most common
 `national_geographical_coverage` in the metadata; the headline series is the area's total.
 """
@@ -28,6 +29,13 @@ class Places:
 
     def id_of(self, name: str) -> str:
         return slug(name) or self.area_id if name else self.area_id
+
+    def codes_by_id(self) -> dict[str, str]:
+        """Geography id → its GeoCode: the first in order of the codes given beside its name anywhere."""
+        codes: dict[str, str] = {}
+        for code, (name, _) in sorted(self.geocode_names.items()):
+            codes.setdefault(self.id_of(name), code)
+        return codes
 
 
 def geocode_names(raw_files: list[DataFile]) -> dict[str, tuple[str, str]]:
@@ -68,7 +76,9 @@ def geography_rows(named_places: list[pd.DataFrame], places: Places) -> list[dic
     """geographies.csv: the reporting area, then every place the rows name, coarse to fine, each with its
     parent."""
     frames = [frame for frame in named_places if not frame.empty]
-    rows = [{"id": places.area_id, "name": places.area_name, "kind": "reporting area", "parent": ""}]
+    code_of = places.codes_by_id()
+    rows = [{"id": places.area_id, "name": places.area_name, "kind": "reporting area", "parent": "",
+             "code": code_of.get(places.area_id, "")}]
     if not frames:
         return rows
     named = pd.concat(frames, ignore_index=True)
@@ -93,8 +103,9 @@ def geography_rows(named_places: list[pd.DataFrame], places: Places) -> list[dic
             parent_of[key] = places.area_id
     ordered = sorted(best_name, key=lambda key: (rank.get(best_kind[key], len(rank)), best_name[key].casefold(),
                                                  key))
-    rows += [{"id": key, "name": best_name[key], "kind": best_kind[key], "parent": parent_of[key]}
-             for key in ordered]
+    # A GeoCode no row names is its place's name as well (mapping.map_file), and the only place without a kind.
+    rows += [{"id": key, "name": best_name[key], "kind": best_kind[key], "parent": parent_of[key],
+              "code": code_of.get(key) or (best_name[key] if not best_kind[key] else "")} for key in ordered]
     return rows
 
 

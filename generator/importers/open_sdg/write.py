@@ -17,6 +17,7 @@ from generator.importers.open_sdg.licence import attribution_statement
 from generator.importers.open_sdg.mapping import OBSERVATION_FIELDS_AFTER, OBSERVATION_FIELDS_BEFORE, MappedFile
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
 from generator.load.agenda_schema import agenda_resources, observation_schema
+from generator.load.boundaries import boundary_files
 from generator.tools.agenda import AgendaTables, Merged, dimension_order, merge_agendas, write_activity_schema
 
 def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: list[MappedFile], licence: dict,
@@ -43,6 +44,8 @@ def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: l
                                    f"datapackages/{AGENDA_FOLDER}", f"the import of {source.name}")
             shutil.rmtree(agenda_folder)
             merged.tables.write(agenda_folder)
+            for boundaries in boundary_files(datapackages / AGENDA_FOLDER):  # they stay: an import brings none
+                shutil.copyfile(boundaries, agenda_folder / boundaries.name)
             order = dimension_order(merged.tables)
         shutil.copyfile(agenda_folder / OBSERVATION_SCHEMA_FILE, partner_folder / OBSERVATION_SCHEMA_FILE)
         rows = _write_observations(partner_folder / "observations.csv", mapped, order)

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from generator.load.agenda import AGENDA_FOLDER, read_agenda
+from generator.load.boundaries import boundary_files
 from generator.load.project import Project
 from generator.tools.scaffold import new_partner
 
@@ -47,6 +48,9 @@ def write_initiative(root: Path, indicators: int, observations: int, seed: int =
     _rewrite_csv(agenda_folder / "geographies.csv", ["id", "name", "kind", "parent"],
                  [[area, example.geographies[area].name, "county", ""],
                   *([district, f"District {district[-2:]}", "district", area] for district in districts)])
+    # The example's boundaries are of geographies the generated initiative does not have: it is measured unmapped.
+    for boundaries in boundary_files(agenda_folder):
+        boundaries.unlink()
     with (agenda_folder / "indicators.csv").open(encoding="utf-8", newline="") as file:
         templates = list(csv.DictReader(file))
     fields = list(templates[0])
