@@ -22,7 +22,7 @@ import vl_convert
 from generator import __version__
 from generator.cache import Store, key as cache_key
 from generator.publish.charts import VEGA_LITE_VERSION
-from generator.publish.render_worker import draw_chunk as _draw_chunk, use_bundled_fonts
+from generator.publish.render_worker import draw_chunk as _draw_chunk, start_drawing
 
 IMAGES, JAVASCRIPT = "images", "javascript"  # their kinds of entry in the store
 JAVASCRIPT_PATH = "assets/javascripts/vega.js"  # in the site
@@ -161,5 +161,5 @@ def _pool(cache: Path, workers: int) -> ProcessPoolExecutor:
     # Spawned, not forked: the parent may already run vl-convert's runtime threads, which a fork would copy
     # half-way; and a spawned worker holds only what it renders, not the build's tables.
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=use_bundled_fonts,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_drawing,
                                initargs=(str(cache / "fonts"),))

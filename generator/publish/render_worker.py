@@ -28,6 +28,17 @@ FONT_CONFIG = """<?xml version="1.0"?>
 """
 
 
+# The drawing processes run beside the build's own, whose steps are the build's critical path: they draw on what
+# the build leaves of the machine, rather than taking a core from it, and catch up while it waits for them.
+DRAWING_NICENESS = 10
+
+
+def start_drawing(folder: str) -> None:
+    """Set up a drawing process: below the build in priority, and with only vl-convert's own fonts."""
+    os.nice(DRAWING_NICENESS)
+    use_bundled_fonts(folder)
+
+
 def use_bundled_fonts(folder: str) -> None:
     """Make this process's vl-convert use only the fonts it carries; call before it draws anything."""
     empty = Path(folder) / "none"
