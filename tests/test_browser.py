@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.publish.chart_templates import DARK_COLOURS
+from generator.publish.chart_templates import DARK_COLOURS, MAP_DARK_COLOURS
 from conftest import SCREENSHOTS, SCREENSHOTS_WRITTEN, serve
 
 pytestmark = pytest.mark.browser
@@ -107,7 +107,7 @@ def test_template_is_accessible_self_contained_and_fits(contexts, site_url, temp
         page.wait_for_function(CHARTS_DRAWN, timeout=15000)
         for chart in page.evaluate(DRAWN_CHARTS):
             assert (chart["role"], chart["label"]) == ("img", chart["caption"]), "the chart is one image, named"
-            light_colours = {colour.lower() for colour in chart["colours"]} & set(DARK_COLOURS)
+            light_colours = {colour.lower() for colour in chart["colours"]} & {*DARK_COLOURS, *MAP_DARK_COLOURS}
             if scheme == "dark":
                 assert not light_colours, "a colour chosen for white is drawn on the dark page"
             else:

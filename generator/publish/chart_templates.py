@@ -200,7 +200,7 @@ def x_axis() -> alt.X:
 # The map's own colours and their dark-theme tints: the area's outline and the geographies without a value for the
 # period are greys; each geography's edge is dark on the light page and light on the dark one, so that the pale and
 # the dark end of the colour scale are both told from the page.
-MAP_DARK_COLOURS = {"#f2f2f2": "#2b2f3a", "#bdbdbd": "#4a5060", "#616161": "#9e9e9e", "#424242": "#e0e0e0"}
+MAP_DARK_COLOURS = {"#f2f2f2": "#2b2f3a", "#cccccc": "#4a5060", "#616161": "#9e9e9e", "#424242": "#e0e0e0"}
 MAP_HEIGHT = 360
 # A sequential scheme that colour-blind readers tell apart end to end, and that stays ordered in grey.
 MAP_SCHEME = "viridis"
@@ -214,11 +214,12 @@ def map_template() -> dict:
     is written once whatever the number of periods. Nothing is fetched: no tiles, no files."""
     period = slot("selector")
     no_value = alt.Chart(alt.NamedData(name="boundaries")).transform_calculate(
-        shown=f"'No value for ' + {period}").mark_geoshape(fill="#bdbdbd", stroke="#424242", strokeWidth=1).encode(
+        shown=f"'No value for ' + {period}").mark_geoshape(fill="#cccccc", stroke="#424242", strokeWidth=1,
+                                                           aria=False).encode(
         tooltip=[alt.Tooltip("properties.name:N", title="Geography"), alt.Tooltip("shown:N", title="Value")])
     valued = alt.Chart(ROWS).transform_filter(f"datum.period == {period}").transform_lookup(
         lookup="geography", from_=alt.LookupData(alt.NamedData(name="boundaries"), key="id"), as_="geo",
-    ).mark_geoshape(stroke="#424242", strokeWidth=1).encode(
+    ).mark_geoshape(stroke="#424242", strokeWidth=1, aria=False).encode(
         shape=alt.Shape("geo:G"),
         # The scale runs over every period's values, so a colour means one value whichever period is shown; it is
         # reversed (`charts`) where lower is better, so that the pale end is always the better one.
@@ -228,8 +229,10 @@ def map_template() -> dict:
         tooltip=[alt.Tooltip("name:N", title="Geography"), alt.Tooltip("period:N", title="Period"),
                  alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")],
     )
+    # No ARIA attributes on the shapes: the live chart is one image, named by its description (charts.js), and its
+    # table gives the numbers; a shape Vega labels for no one is an image without a name to axe.
     outline = alt.Chart(alt.NamedData(name="outline")).mark_geoshape(fill="#f2f2f2", stroke="#616161",
-                                                                      strokeWidth=1.5)
+                                                                      strokeWidth=1.5, aria=False)
     chart = alt.layer(outline, no_value, valued).properties(
         title=slot("title"), width="container", height=MAP_HEIGHT, description=slot("description"))
     spec = finish(chart)
