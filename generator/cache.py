@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,19 @@ def atomic_write(path: Path, data: bytes) -> None:
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     partial.write_bytes(data)
     partial.replace(path)
+
+
+def replace_folder(folder: Path, made: Path) -> None:
+    """`folder` replaced by `made` (a whole new folder beside it), the old one moved aside first and deleted only
+    after: a reader finds the old folder or the new one, never a half-written mix, and a failure keeps the old."""
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+        made.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        made.rename(folder)
 
 
 class Store:

@@ -22,6 +22,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
 
+from generator.cache import replace_folder
 from generator.load.project import Project
 
 NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated pages include, not pages of its own
@@ -169,14 +170,7 @@ def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_ti
                 mkdocs_build(config, dirty=False)
             finally:
                 config.plugins.on_shutdown()
-        if site_dir.exists():
-            old = site_dir.with_name(site_dir.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            site_dir.rename(old)
-            staging.rename(site_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(site_dir)
+        replace_folder(site_dir, staging)
     except (MkDocsException, SystemExit) as error:
         raise SiteError(f"MkDocs could not build the site: {error}") from error
     finally:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from generator.cache import replace_folder
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
 from generator.load.agenda_schema import agenda_resources, observation_schema
 from generator.load.packages import partner_folders
@@ -214,14 +215,7 @@ def write_empty_agenda(folder: Path, initiative: Initiative, today: date) -> Non
             writer = csv.DictWriter(file, fieldnames=names, lineterminator="\n")
             writer.writeheader()
             writer.writerows({key: row.get(key, "") for key in names} for row in tables[resource["name"]])
-    if folder.exists():
-        old = folder.parent / f".{folder.name}.old"
-        shutil.rmtree(old, ignore_errors=True)
-        folder.rename(old)
-        staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(folder)
+    replace_folder(folder, staging)
 
 
 def remove_example(project: Project, started: Started, keep: tuple[str, ...] = ()) -> None:
