@@ -99,7 +99,10 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
         return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
 
-    docs_made = _make_docs(project, docs, store, say, done, timings)
+    try:
+        docs_made = _make_docs(project, docs, store, say, done, timings)
+    finally:
+        gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
     if docs_made.nav is None:
         return docs_made.result
     # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
@@ -130,6 +133,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     if not validated.report.valid:
         return _DocsMade(BuildResult(validated.report, None, timings), None)
     agenda, packages = validated.agenda, validated.packages
+    _keep_out_of_collections()
 
     say("Computing trends")
     observations = observations_table(packages, agenda)
@@ -143,6 +147,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     computed = compute_trends(changed, agenda)
     trends = merged(computed, reused)
     by_indicator = IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used)
+    _keep_out_of_collections()
     done("compute")
 
     say("Drawing charts")
@@ -204,6 +209,13 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
     return _DocsMade(result, nav, _data_time(packages, agenda))
+
+
+def _keep_out_of_collections() -> None:
+    """Leave what the build holds so far (packages, tables, trends: kept to its end) out of Python's cycle
+    collections. Each full collection visits every object alive, so with a national initiative's millions of them
+    a step's time grew faster than its work; `build` undoes this before MkDocs."""
+    gc.freeze()
 
 
 def _chart_specs(by_indicator: IndicatorRows, trends, agenda,
