@@ -14,7 +14,7 @@ import pytest
 from generator.publish import charts, render_worker
 from generator.load.agenda import Geography, read_agenda
 from generator.cache import Store
-from generator.publish.images import render_images
+from generator.publish.images import Drawing, Images
 from generator.compute.periods import month_label, parse_period
 from generator.compute.trends import compute_trends
 
@@ -25,6 +25,14 @@ AREA = "cedar-river-county"
 @pytest.fixture(scope="module")
 def agenda(repo):
     return read_agenda(repo / "datapackages" / "common-agenda")
+
+
+def render_images(specs: dict[str, str], store: Store) -> Images:
+    """The images of `specs` (by key), drawn as a build draws them, unless in the store."""
+    with Drawing(store, expected=len(specs)) as drawing:
+        for key in sorted(specs):
+            drawing.draw(key, specs[key])
+        return drawing.wait()
 
 
 def render_svgs(specs: dict[str, dict]) -> dict[str, str]:

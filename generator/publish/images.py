@@ -133,15 +133,6 @@ class Drawing:
                       workers_peak_mb=peak, javascript=self._javascript)
 
 
-def render_images(specs: dict[str, str], store: Store, png: set[str] | frozenset[str] = frozenset(),
-                  workers: int | None = None) -> Images:
-    """The images of `specs` (by key), with PNG too for the keys in `png`, drawn unless in the store."""
-    with Drawing(store, workers, expected=len(specs)) as drawing:
-        for key in sorted(specs):
-            drawing.draw(key, specs[key], png=key in png)
-        return drawing.wait()
-
-
 def spec_key(text: str) -> str:
     """The cache key of a spec's images (the spec as `charts.spec_text` writes it): what they are drawn from and
     what draws them."""
