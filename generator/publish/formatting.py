@@ -1,16 +1,18 @@
-"""How numbers read on the site, in chart tooltips and in descriptions: one place, so they agree."""
+"""How numbers read on the site, in chart tooltips and in descriptions: one place, so they agree. Each is written in
+the language the pages are being written in (`languages.speaking`)."""
 
 from __future__ import annotations
 
 import math
 
 from generator.load.agenda import Indicator, Unit
+from generator.publish.languages import gettext as _, number
 
 
 def format_number(value: float | None, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:,.{decimals}f}"
+    return number(f"{value:,.{decimals}f}")
 
 
 def format_value(value: float | None, indicator: Indicator, unit: Unit) -> str:
@@ -28,7 +30,7 @@ def format_change(change: float | None, indicator: Indicator, unit: Unit) -> str
     sign = "+" if change > 0 else "−" if change < 0 else "±"
     magnitude = format_number(abs(change), indicator.decimals)
     if unit.symbol == "%":
-        return f"{sign}{magnitude} percentage points"
+        return _("{sign}{magnitude} percentage points").format(sign=sign, magnitude=magnitude)
     return f"{sign}{magnitude} {unit.symbol}".rstrip()
 
 
@@ -37,14 +39,15 @@ def format_gap(gap: float | None, indicator: Indicator, unit: Unit) -> str:
     if gap is None:
         return "–"
     magnitude = format_number(abs(gap), indicator.decimals)
-    text = f"{magnitude} percentage points" if unit.symbol == "%" else f"{magnitude} {unit.symbol}".rstrip()
-    return text if gap >= 0 else f"{text} ahead"
+    text = (_("{magnitude} percentage points").format(magnitude=magnitude) if unit.symbol == "%"
+            else f"{magnitude} {unit.symbol}".rstrip())
+    return text if gap >= 0 else _("{gap} ahead").format(gap=text)
 
 
 def format_percent(ratio: float | None, decimals: int = 1) -> str:
     if ratio is None:
         return "–"
-    return f"{ratio * 100:+.{decimals}f}%".replace("-", "−")
+    return number(f"{ratio * 100:+.{decimals}f}%").replace("-", "−")
 
 
 def d3_format(indicator: Indicator) -> str:

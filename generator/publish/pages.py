@@ -19,6 +19,7 @@ from generator.load.activities import Activity, activities_of
 from generator.load.agenda import Agenda, Indicator
 from generator.publish.charts import STATUS_LABELS, Chart
 from generator.publish.downloads import data_licence, data_package, release_date
+from generator.publish import languages
 from generator.publish.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.load.packages import PartnerPackage
 from generator.problems import Report
@@ -184,8 +185,10 @@ def _environment(content: SiteContent) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        extensions=["jinja2.ext.do"],
+        extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
     )
+    # `_`, `gettext` and `ngettext` in the templates, and `{% trans %}`, speak the language the pages are written in.
+    env.install_gettext_callables(gettext=languages.gettext, ngettext=languages.ngettext, newstyle=True)
     agenda = content.agenda
 
     def indicator(indicator_id: str) -> Indicator:

@@ -1,0 +1,191 @@
+"""The site's languages: which ones mkdocs.yml names, their message catalogues, and how numbers read in each.
+
+The interface text of the pages and charts is English in the code, marked with `gettext` (`_` in templates); each
+other language has a catalogue, `locales/<code>/LC_MESSAGES/messages.po` beside this file (`locales/messages.pot`
+is the template every catalogue starts from). The pages and charts of one language are written inside
+`speaking(language)`: the marked texts and the numbers follow the language spoken there, as Django and Flask-Babel
+follow their active language, so that no function between a template and a formatted number passes a language
+along.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+DEFAULT_CODE = "en"  # the language the code's own texts are written in
+
+
+class LanguageError(Exception):
+    """mkdocs.yml names languages the site cannot be built in; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # "es": Material's, Babel's and the catalogue's name for it
+    name: str  # in itself, for the switcher: "Español"
+    folder: str = ""  # the tree it is published in, from the site's root: "" for the default language, "es/"
+    translations: gettext_module.NullTranslations = field(default_factory=gettext_module.NullTranslations,
+                                                          compare=False, repr=False)
+
+    @property
+    def is_default(self) -> bool:
+        return not self.folder
+
+    @cached_property
+    def _separators(self) -> tuple[str, str]:
+        """The decimal and group separators, from Babel's locale data."""
+        locale = self.code.replace("-", "_")
+        return get_decimal_symbol(locale), get_group_symbol(locale)
+
+    def number(self, english: str) -> str:
+        """A number Python formatted the English way (`f"{value:,.1f}"`) as this language writes it: the same digits
+        in every language, rounded once."""
+        if self.code == DEFAULT_CODE:
+            return english
+        decimal, group = self._separators
+        return english.translate({ord(","): group, ord("."): decimal})
+
+    @property
+    def vega_locale(self) -> dict:
+        """The same separators for Vega's own number formats (axes, tooltips): Vega-Lite's `config.locale`."""
+        decimal, group = self._separators
+        return {"number": {"decimal": decimal, "thousands": group, "grouping": [3], "currency": ["", ""]}}
+
+
+ENGLISH = Language(DEFAULT_CODE, "English")
+_spoken: ContextVar[Language] = ContextVar("language", default=ENGLISH)
+
+
+@contextmanager
+def speaking(language: Language) -> Iterator[Language]:
+    """The marked texts and numbers made inside the block are in `language`."""
+    token = _spoken.set(language)
+    try:
+        yield language
+    finally:
+        _spoken.reset(token)
+
+
+def current() -> Language:
+    return _spoken.get()
+
+
+def gettext(message: str) -> str:
+    return _spoken.get().translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _spoken.get().translations.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogues where it is defined (a table of labels); `gettext` translates it where it is
+    shown."""
+    return message
+
+
+def number(english: str) -> str:
+    return _spoken.get().number(english)
+
+
+class Untranslated(str):
+    """A text of the agenda shown in the default language because it has no translation: on a page it says so, in
+    the default language's `lang` (for screen readers) and marked for the reader."""
+
+    note: str = ""
+
+    def __new__(cls, text: str, note: str) -> Untranslated:
+        made = super().__new__(cls, text)
+        made.note = note
+        return made
+
+    def __html__(self) -> str:
+        return str(Markup('<span class="untranslated" lang="{}" title="{}">{}</span>').format(
+            DEFAULT_CODE, self.note, str(self)))
+
+
+def plain(text) -> str:
+    """A text without its marking (for an attribute, a page title or a chart)."""
+    return str.__str__(text) if isinstance(text, str) else str(text)
+
+
+def escaped(text) -> Markup:
+    """A text for HTML: marked when it fell back to the default language, escaped either way."""
+    return escape(text)
+
+
+def site_languages(mkdocs_yml: Path) -> tuple[Language, ...]:
+    """The languages mkdocs.yml names, the default (`theme.language`) first.
+
+    They are Material's language selector, `extra.alternate`: each entry's `lang` and `name` (the build gives each
+    page its own links). Without it the site has one language, `theme.language`.
+    """
+    config = _read_config(mkdocs_yml)
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    default = str(theme.get("language") or DEFAULT_CODE)
+    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    entries = extra.get("alternate") or []
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) and entry.get("lang") for entry in entries):
+        raise LanguageError("mkdocs.yml: extra.alternate must be a list of languages, each with `lang` (its code, "
+                            "such as es) and `name` (its name in itself, such as Español).")
+    named = {str(entry["lang"]): str(entry.get("name") or entry["lang"]) for entry in entries}
+    if named and default not in named:
+        raise LanguageError(f"mkdocs.yml: theme.language is {default}, which extra.alternate does not list: add it "
+                            f"there, or make theme.language one of {', '.join(named)}.")
+    codes = [default, *(code for code in named if code != default)]
+    return tuple(_language(code, named.get(code, code), "" if code == default else f"{code}/") for code in codes)
+
+
+def _language(code: str, name: str, folder: str) -> Language:
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise LanguageError(f"mkdocs.yml names the language {code!r}, which is not a language code Babel knows "
+                            "(use one such as en, es, fr or pt-BR).") from None
+    if code == DEFAULT_CODE:
+        return Language(code, name, folder)
+    catalogue = LOCALES / code / "LC_MESSAGES" / "messages.po"
+    if not catalogue.is_file():
+        raise LanguageError(
+            f"mkdocs.yml names the language {code!r}, which has no message catalogue: copy "
+            f"generator/publish/locales/messages.pot to generator/publish/locales/{code}/LC_MESSAGES/messages.po "
+            "and translate it.")
+    return Language(code, name, folder, load_catalogue(catalogue, code))
+
+
+def load_catalogue(path: Path, code: str) -> gettext_module.GNUTranslations:
+    """A .po file as translations, compiled in memory: the repository keeps only the text people edit."""
+    with path.open("rb") as file:
+        catalogue = read_po(file, locale=code.replace("-", "_"))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext_module.GNUTranslations(compiled)
+
+
+def _read_config(mkdocs_yml: Path) -> dict:
+    """mkdocs.yml as plain data; its `!!python/name` and `!ENV` tags are read as nothing, as only names are wanted."""
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        loaded = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=Loader) if mkdocs_yml.is_file() else {}
+    except yaml.YAMLError as error:
+        raise LanguageError(f"mkdocs.yml is not valid YAML: {error}") from None
+    return loaded if isinstance(loaded, dict) else {}
