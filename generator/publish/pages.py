@@ -92,9 +92,14 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
     templates = {name: env.get_template(f"{name}.{'html' if name == 'embed' else 'md'}.j2")
                  for name in ("home", "data", "methodology", "goal", "indicator", "embed", "partner", "updates")}
 
+    language = languages.current()
+    # The data are published once, in the default language's tree (/data/): another language's pages link up to it.
+    up_to_default = "../" * language.folder.count("/")
+
     def page(path: str, template: str, **context) -> tuple[str, str]:
         with processing(f"the page {path}, from {templates[template].name}"):
-            return path, templates[template].render(**context)
+            return path, templates[template].render(language=language, data_root=context["root"] + up_to_default,
+                                                    **context)
 
     agenda = content.agenda
     yield page("index.md", "home", root="")
@@ -162,10 +167,10 @@ def navigation(agenda: Agenda, packages: tuple[PartnerPackage, ...], has_updates
     goals = []
     for goal in agenda.goals:
         indicators = agenda.indicators_of(goal.id)
-        listed = ({escape(indicator.title): f"indicators/{indicator.id}/index.md"} for indicator in indicators) \
+        listed = ({_title(indicator.title): f"indicators/{indicator.id}/index.md"} for indicator in indicators) \
             if len(indicators) <= most_listed else ()
-        goals.append({escape(goal.title): [f"goals/{goal.id}/index.md", *listed]})
-    partners = [{escape(package.title): f"partners/{package.slug}/index.md"} for package in packages]
+        goals.append({_title(goal.title): [f"goals/{goal.id}/index.md", *listed]})
+    partners = [{_title(package.title): f"partners/{package.slug}/index.md"} for package in packages]
     return [
         {"Home": "index.md"},
         {"Goals": goals},
@@ -175,6 +180,10 @@ def navigation(agenda: Agenda, packages: tuple[PartnerPackage, ...], has_updates
         *([{"Updates": "updates/index.md"}] if has_updates else []),
         *extra_pages,
     ]
+
+
+def _title(text: str) -> str:
+    return str(escape(languages.plain(text)))
 
 
 def _environment(content: SiteContent) -> Environment:
@@ -245,7 +254,10 @@ def _environment(content: SiteContent) -> Environment:
     env.filters["verbatim"] = _verbatim
     # A page title in front matter: the theme prints it as HTML (in <title>, the footer, search), so it is escaped
     # first and then written as a JSON string, which YAML reads whatever the title holds.
-    env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(text)), ensure_ascii=False))
+    env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(languages.plain(text))),
+                                                               ensure_ascii=False))
+    # An agenda text in an attribute: without the marking of a missing translation (`languages.Untranslated`).
+    env.filters["plain"] = languages.plain
     env.filters["narrative"] = lambda name: Markup(content.narratives.get(name, ""))
     return env
 
