@@ -42,7 +42,9 @@ from generator.publish import charts as charting, images
 from generator.publish.charts import Chart
 from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.publish.pages import Download, SiteContent, iter_pages, navigation
-from generator.publish.site import WrittenFile, build_site, hand_written_pages, read_narratives, write_docs, write_files
+from generator.publish.languages import Language, LanguageError, site_languages, speaking, translated_agenda
+from generator.publish.site import (SiteError, SiteTree, WrittenFile, build_site, hand_written_pages, language_docs,
+                                    read_narratives, site_src_files, write_docs, write_files)
 from generator.validate import validate_project
 
 GENERATOR = Path(__file__).resolve().parent
@@ -103,13 +105,13 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         docs_made = _make_docs(project, docs, store, say, done, timings)
     finally:
         gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
-    if docs_made.nav is None:
+    if docs_made.trees is None:
         return docs_made.result
     # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
     # national site, and with both at once the build's memory peaked here.
     gc.collect()
     say("Building the site with MkDocs")
-    build_site(project, docs, target, docs_made.nav, docs_made.data_time)
+    build_site(project, docs_made.trees, target, docs_made.data_time)
     if cache:
         remember_build(store, inputs, [target, docs], docs_made.result.report)
         store.prune()
@@ -120,7 +122,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
 @dataclass(frozen=True)
 class _DocsMade:
     result: BuildResult  # with no site yet
-    nav: list | None  # None when the data were invalid and no docs were written
+    trees: tuple[SiteTree, ...] | None  # one per language; None when the data were invalid and no docs were written
     data_time: int = 0
 
 
@@ -151,9 +153,13 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     done("compute")
 
     say("Drawing charts")
+    try:
+        languages = site_languages(project.mkdocs_yml)
+    except LanguageError as error:
+        raise SiteError(str(error)) from None
     # The images are drawn by other processes from the first chart made until the pages are written: the steps
     # between need only their paths. Without the cache every image is drawn again, into the same store.
-    with images.Drawing(store, expected=2 * len(trends.dimensions_used), javascript=True) as drawing:
+    with images.Drawing(store, expected=2 * len(languages) * len(trends.dimensions_used), javascript=True) as drawing:
         charts, specs = _chart_specs(by_indicator, computed, agenda, drawing)
         store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
         for indicator_id, result in reused.items():
@@ -164,16 +170,21 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
         sparklines = {key.split("/")[1] for key in specs if not _has_png(key)}
         reused_count = len(reused)
         del specs, reused  # the images' specs, the largest thing no later stage reads
+        # Another language's charts say the same in its words: made again each build (their images are in the store
+        # under their specs, like any other).
+        charts_in = {languages[0].code: charts}
+        for language in languages[1:]:
+            with speaking(language):
+                charts_in[language.code] = _chart_specs(
+                    by_indicator, trends, translated_agenda(agenda, language, languages[0]), drawing,
+                    folder=language.folder)[0]
         done("charts")
-
         say("Reading the data releases")
         updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
         done("history")
-
         say("Writing downloads")
         downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
         done("downloads")
-
         say("Writing pages")
         content = SiteContent(
             agenda=agenda,
@@ -188,27 +199,51 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
             narratives=read_narratives(project.site_src),
             updates=updates,
             report=validated.report,
+            default_language=languages[0],
         )
-        pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
-        chart_specs = write_files(docs, ((f"indicators/{chart.indicator}/{chart.name}.vl.json",
-                                          chart.spec_json.encode("utf-8"))
-                                         for indicator_charts in charts.values() for chart in indicator_charts))
+        written = {}
+        for language in languages:
+            with speaking(language):
+                translated = replace(content, agenda=translated_agenda(agenda, language, languages[0]),
+                                     charts=charts_in[language.code])
+                written[language.code] = _write_pages(translated, language_docs(docs, language))
         done("pages")
-
         say("Waiting for the chart images")
         pictures = drawing.wait()
-    write_docs(docs, project.site_src, {**{path: written.path for path, written in pages.items()},
-                                        **{path: written.path for path, written in chart_specs.items()},
-                                        **{f"data/{path}": written.path for path, written in downloads.items()},
-                                        **pictures.files()})
+    trees = []
+    for language in languages:
+        tree = language_docs(docs, language)
+        files = {**written[language.code], **_images_of(pictures.files(), language, languages)}
+        if language.is_default:
+            files.update({f"data/{path}": found.path for path, found in downloads.items()})
+        write_docs(tree, site_src_files(project.site_src, language, languages), files)
+        with speaking(language):
+            nav = navigation(agenda if language.is_default else translated_agenda(agenda, language, languages[0]),
+                             packages, updates is not None, hand_written_pages(project.site_src, languages))
+        trees.append(SiteTree(language, tree, nav))
     done("images")
-
-    nav = navigation(agenda, packages, updates is not None, hand_written_pages(project.site_src))
     result = BuildResult(validated.report, None, timings,
                          {"site": 0, "indicators": reused_count, "charts": pictures.hits},
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
-    return _DocsMade(result, nav, _data_time(packages, agenda))
+    return _DocsMade(result, tuple(trees), _data_time(packages, agenda))
+
+
+def _write_pages(content: SiteContent, docs: Path) -> dict[str, Path]:
+    """A language's pages and chart specs written into its docs folder, as it comes: the paths written."""
+    pages = write_files(docs, ((path, text.encode("utf-8")) for path, text in iter_pages(content)))
+    specs = write_files(docs, ((f"indicators/{chart.indicator}/{chart.name}.vl.json", chart.spec_json.encode("utf-8"))
+                               for indicator_charts in content.charts.values() for chart in indicator_charts))
+    return {path: found.path for path, found in {**pages, **specs}.items()}
+
+
+def _images_of(files: dict[str, Path], language: Language, languages: tuple[Language, ...]) -> dict[str, Path]:
+    """The images drawn for `language`'s tree (their keys start with its folder), by their path in that tree."""
+    others = tuple(other.folder for other in languages if other.folder and other is not language)
+    if language.folder:
+        return {path[len(language.folder):]: found for path, found in files.items()
+                if path.startswith(language.folder)}
+    return {path: found for path, found in files.items() if not path.startswith(others)} if others else files
 
 
 def _keep_out_of_collections() -> None:
@@ -218,11 +253,11 @@ def _keep_out_of_collections() -> None:
     gc.freeze()
 
 
-def _chart_specs(by_indicator: IndicatorRows, trends, agenda,
-                 drawing: images.Drawing) -> tuple[dict[str, list], dict[str, str]]:
+def _chart_specs(by_indicator: IndicatorRows, trends, agenda, drawing: images.Drawing,
+                 folder: str = "") -> tuple[dict[str, list], dict[str, str]]:
     """The charts of each indicator `trends` has rows of, and the static spec of each image the build draws (the
     charts that have one, and the sparklines) by its image key, as JSON (`charts.spec_text`); each image is handed
-    to `drawing` as soon as its spec is made."""
+    to `drawing` as soon as its spec is made. `folder`: the language's tree the images are drawn for."""
     charts = {}
     specs = {}
     for indicator_id in trends.dimensions_used:
@@ -231,11 +266,11 @@ def _chart_specs(by_indicator: IndicatorRows, trends, agenda,
             continue
         rows = by_indicator.rows(indicator_id)
         charts[indicator.id] = charting.indicator_charts(indicator, rows, trends.series_of(indicator.id), agenda)
-        made = {f"indicators/{indicator.id}/{chart.name}": charting.spec_text(chart.static_spec)
+        made = {f"{folder}indicators/{indicator.id}/{chart.name}": charting.spec_text(chart.static_spec)
                 for chart in charts[indicator.id] if chart.has_image}
         sparkline = charting.sparkline_spec(indicator, rows, agenda)
         if sparkline is not None:
-            made[f"indicators/{indicator.id}/{SPARKLINE}"] = charting.spec_text(sparkline)
+            made[f"{folder}indicators/{indicator.id}/{SPARKLINE}"] = charting.spec_text(sparkline)
         for key, spec in made.items():
             drawing.draw(key, spec, png=_has_png(key))
         specs.update(made)

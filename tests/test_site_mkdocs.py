@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.load.project import Project
-from generator.publish.site import VERBATIM_END, VERBATIM_START, SiteError, build_site, write_docs
+from generator.publish.languages import ENGLISH
+from generator.publish.site import (VERBATIM_END, VERBATIM_START, SiteError, SiteTree, build_site, site_src_files,
+                                    write_docs)
 from conftest import REPO
 
 TABLE = """<div class="table-scroll"><table>
@@ -31,9 +33,10 @@ def project(tmp_path) -> Project:
 def build(project: Project, pages: dict[str, str], files: dict[str, bytes] | None = None) -> Path:
     docs, site = project.root / "docs", project.root / "site"
     assets = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
-    write_docs(docs, project.site_src, {**{path: text.encode() for path, text in pages.items()}, **assets,
-                                        **(files or {})})
-    build_site(project, docs, site, [{"Home": "index.md"}, {"Other": "other.md"}], build_time=1_600_000_000)
+    write_docs(docs, site_src_files(project.site_src),
+               {**{path: text.encode() for path, text in pages.items()}, **assets, **(files or {})})
+    build_site(project, [SiteTree(ENGLISH, docs, [{"Home": "index.md"}, {"Other": "other.md"}])], site,
+               build_time=1_600_000_000)
     return site
 
 
@@ -100,13 +103,14 @@ def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(proj
     (project.site_src / "assets" / "extra.css").write_text("p {}\n", encoding="utf-8")
     (project.site_src / "narratives").mkdir()
     (project.site_src / "narratives" / "home.md").write_text("Included, not a page.\n", encoding="utf-8")
-    write_docs(docs, project.site_src, {"index.md": b"# Home\n", "data/a.csv": b"a\n", "data/b.csv": b"b\n"})
+    write_docs(docs, site_src_files(project.site_src), {"index.md": b"# Home\n", "data/a.csv": b"a\n", "data/b.csv": b"b\n"})
     before = {name: (docs / name).stat().st_ino for name in ("index.md", "data/a.csv", "data/b.csv")}
     published = docs / "data" / "b.csv"
     published_copy = project.root / "published-b.csv"
     published_copy.hardlink_to(published)  # as the site links it
 
-    write_docs(docs, project.site_src, {"index.md": b"# Home\n", "data/b.csv": b"b, revised\n", "c.csv": b"c\n"})
+    write_docs(docs, site_src_files(project.site_src),
+               {"index.md": b"# Home\n", "data/b.csv": b"b, revised\n", "c.csv": b"c\n"})
     assert sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()) == [
         "assets/extra.css", "c.csv", "data/b.csv", "index.md"]
     assert (docs / "index.md").stat().st_ino == before["index.md"], "unchanged: kept as it was"
@@ -115,4 +119,4 @@ def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(proj
     assert published_copy.read_bytes() == b"b\n", "the published file is not written through its link"
 
     with pytest.raises(SiteError, match="site_src/ has files where the generator writes its own: assets/extra.css"):
-        write_docs(docs, project.site_src, {"index.md": b"# Home\n", "assets/extra.css": b""})
+        write_docs(docs, site_src_files(project.site_src), {"index.md": b"# Home\n", "assets/extra.css": b""})

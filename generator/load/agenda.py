@@ -12,6 +12,7 @@ from frictionless import Package
 
 from generator.load.boundaries import read_boundaries
 from generator.load.metadata import DescriptorReader, Ignored, Initiative, Licence
+from generator.load.translations import NO_TRANSLATIONS, TRANSLATIONS, Translations, translations_from
 
 
 AGENDA_FOLDER = "common-agenda"
@@ -122,6 +123,7 @@ class Agenda:
     initiative: Initiative = Initiative()
     # Geography id → its boundary (a GeoJSON Polygon or MultiPolygon) from geographies.geojson: what maps draw.
     boundaries: dict[str, dict] = dataclasses.field(default_factory=dict)
+    translations: Translations = NO_TRANSLATIONS  # its texts in the site's other languages
 
     @property
     def vision(self) -> str:
@@ -192,6 +194,7 @@ def agenda_from(folder: Path, descriptor: dict, observation_schema: dict, tables
         },
         observation_schema=observation_schema,
         folder=folder,
+        translations=translations_from(tables.get(TRANSLATIONS, [])),
     )
 
 
@@ -215,11 +218,11 @@ def observation_fields(agenda: Agenda) -> list[str]:
 
 
 def read_tables(descriptor_path: Path) -> dict[str, list[dict]]:
-    """Each of the agenda's tables that its descriptor lists, as rows of the values frictionless read."""
+    """Each of the agenda's tables (and its optional translations) that its descriptor lists, as rows of the values frictionless read."""
     package = Package(str(descriptor_path))
     return {
         name: [row.to_dict() for row in package.get_resource(name).read_rows()]
-        for name in REQUIRED_COLUMNS if package.has_resource(name)
+        for name in (*REQUIRED_COLUMNS, TRANSLATIONS) if package.has_resource(name)
     }
 
 

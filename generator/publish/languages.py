@@ -15,7 +15,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
+
+from generator.load.agenda import Agenda
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_CODE = "en"  # the language the code's own texts are written in
@@ -108,15 +110,52 @@ class Untranslated(str):
     the default language's `lang` (for screen readers) and marked for the reader."""
 
     note: str = ""
+    lang: str = DEFAULT_CODE
 
-    def __new__(cls, text: str, note: str) -> Untranslated:
+    def __new__(cls, text: str, note: str, lang: str) -> Untranslated:
         made = super().__new__(cls, text)
-        made.note = note
+        made.note, made.lang = note, lang
         return made
 
     def __html__(self) -> str:
         return str(Markup('<span class="untranslated" lang="{}" title="{}">{}</span>').format(
-            DEFAULT_CODE, self.note, str(self)))
+            self.lang, self.note, plain(self)))
+
+
+def translated_agenda(agenda: Agenda, language: Language, default: Language) -> Agenda:
+    """The agenda with its texts in `language` (from its translations table). A goal's, indicator's, dimension's or
+    unit's text without a translation stays as written, marked (`Untranslated`); a place's name, a unit's symbol and
+    a group's name stay as written unmarked, as most have one form in every language."""
+    if language.code == default.code:
+        return agenda
+    note = language.translations.gettext("Not translated yet: shown in {language}").format(language=default.name)
+
+    def text(resource: str, item_id: str, field: str, written: str, marked: bool = True) -> str:
+        found = agenda.translations.text(language.code, resource, item_id, field)
+        if found is not None or not written:
+            return found or written
+        return Untranslated(written, note, default.code) if marked else written
+
+    def texts(item, resource: str, *fields: str, marked: bool = True):
+        return replace(item, **{field: text(resource, item.id, field, getattr(item, field), marked)
+                                for field in fields})
+
+    return replace(
+        agenda,
+        goals=tuple(texts(goal, "goals", "title", "summary") for goal in agenda.goals),
+        indicators=tuple(texts(item, "indicators", "title", "definition", "source", "next_update")
+                         for item in agenda.indicators),
+        units={key: replace(texts(unit, "units", "label"), symbol=text("units", key, "symbol", unit.symbol, False))
+               for key, unit in agenda.units.items()},
+        dimensions=tuple(texts(dimension, "dimensions", "label", "description") for dimension in agenda.dimensions),
+        geographies={key: texts(place, "geographies", "name", marked=False)
+                     for key, place in agenda.geographies.items()},
+    )
+
+
+def group_label(agenda: Agenda, dimension: str, group: str) -> str:
+    """A group's name in the language spoken (a group is data: it keeps its own name in the downloads)."""
+    return agenda.translations.text(current().code, "groups", f"{dimension}/{group}", "label") or group
 
 
 def plain(text) -> str:

@@ -20,6 +20,7 @@ from generator.load.agenda import Agenda, Indicator
 from generator.publish.charts import STATUS_LABELS, Chart
 from generator.publish.downloads import data_licence, data_package, release_date
 from generator.publish import languages
+from generator.publish.languages import gettext as _
 from generator.publish.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.load.packages import PartnerPackage
 from generator.problems import Report
@@ -80,6 +81,7 @@ class SiteContent:
     narratives: dict[str, str] = field(default_factory=dict)  # site_src/narratives/*.md by name
     updates: Updates | None = None  # the data releases; None: the site has no updates page
     report: Report | None = None  # the build's validation report: its warnings are published with the packages
+    default_language: languages.Language = languages.ENGLISH  # the language the agenda and site_src are written in
 
 
 def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
@@ -172,12 +174,12 @@ def navigation(agenda: Agenda, packages: tuple[PartnerPackage, ...], has_updates
         goals.append({_title(goal.title): [f"goals/{goal.id}/index.md", *listed]})
     partners = [{_title(package.title): f"partners/{package.slug}/index.md"} for package in packages]
     return [
-        {"Home": "index.md"},
-        {"Goals": goals},
-        {"Partners": partners},
-        {"Data": "data/index.md"},
-        {"Methodology": "methodology/index.md"},
-        *([{"Updates": "updates/index.md"}] if has_updates else []),
+        {_("Home"): "index.md"},
+        {_("Goals"): goals},
+        {_("Partners"): partners},
+        {_("Data"): "data/index.md"},
+        {_("Methodology"): "methodology/index.md"},
+        *([{_("Updates"): "updates/index.md"}] if has_updates else []),
         *extra_pages,
     ]
 
@@ -197,6 +199,7 @@ def _environment(content: SiteContent) -> Environment:
         extensions=["jinja2.ext.do", "jinja2.ext.i18n"],
     )
     # `_`, `gettext` and `ngettext` in the templates, and `{% trans %}`, speak the language the pages are written in.
+    env.policies["ext.i18n.trimmed"] = True  # as Babel extracts them (generator.tools.catalogues)
     env.install_gettext_callables(gettext=languages.gettext, ngettext=languages.ngettext, newstyle=True)
     agenda = content.agenda
 
@@ -258,8 +261,21 @@ def _environment(content: SiteContent) -> Environment:
                                                                ensure_ascii=False))
     # An agenda text in an attribute: without the marking of a missing translation (`languages.Untranslated`).
     env.filters["plain"] = languages.plain
-    env.filters["narrative"] = lambda name: Markup(content.narratives.get(name, ""))
+    env.filters["narrative"] = lambda name: _narrative(content, name)
     return env
+
+
+def _narrative(content: SiteContent, name: str) -> Markup:
+    """site_src/narratives/<name>.md in the language spoken: its translation (<name>.es.md), or else as written,
+    marked as not translated."""
+    language = languages.current()
+    translated = content.narratives.get(f"{name}.{language.code}")
+    if translated is not None or language.code == content.default_language.code or name not in content.narratives:
+        return Markup(translated if translated is not None else content.narratives.get(name, ""))
+    note = _("This text has not been translated yet: it is shown in {language}.").format(
+        language=content.default_language.name)
+    return Markup('<div class="untranslated-text" lang="{}">\n<p class="untranslated-note">{}</p>\n'
+                  ).format(content.default_language.code, note) + Markup(content.narratives[name] + "\n</div>")
 
 
 def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:

@@ -8,6 +8,7 @@ import html
 import json
 import logging
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from generator.cache import replace_folder
 from generator.load.project import Project
+from generator.publish.languages import ENGLISH, Language
 
 NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated pages include, not pages of its own
 
@@ -49,16 +51,62 @@ def read_narratives(site_src: Path) -> dict[str, str]:
             for path in sorted(folder.rglob("*.md"))}
 
 
-def hand_written_pages(site_src: Path) -> list[str]:
-    """Top-level Markdown pages of site_src (about, contribute, …), for the navigation."""
+def hand_written_pages(site_src: Path, languages: tuple[Language, ...] = ()) -> list[str]:
+    """Top-level Markdown pages of site_src (about, contribute, …), for the navigation; not their translations
+    (about.es.md), which take their place in their language's tree."""
     if not site_src.is_dir():
         return []
-    return sorted(path.name for path in site_src.glob("*.md"))
+    return sorted(path.name for path in site_src.glob("*.md") if _translated_into(path.name, languages) is None)
 
 
-def write_docs(docs: Path, site_src: Path, files: dict[str, bytes | Path]) -> None:
-    """The docs folder as site_src and the generated pages and files (their bytes, or a file to link or copy there;
-    files `write_files` wrote into the folder already are kept) make it; these may not overwrite site_src.
+def _translated_into(name: str, languages: tuple[Language, ...]) -> str | None:
+    """The code of the language a site_src page is the translation into (about.es.md: es), if it is one."""
+    stem, dot, code = name.removesuffix(".md").rpartition(".")
+    return code if dot and stem and code in {language.code for language in languages} else None
+
+
+def language_docs(docs: Path, language: Language) -> Path:
+    """The docs folder of a language's tree: `docs` for the default language, `docs-<code>` beside it for another."""
+    return docs if language.is_default else docs.with_name(f"{docs.name}-{language.code}")
+
+
+def site_src_files(site_src: Path, language: Language = ENGLISH, languages: tuple[Language, ...] = ()
+                   ) -> dict[str, bytes]:
+    """What site_src puts in a language's docs folder. The default language's tree takes its files but the
+    translations; another language's takes only its pages, each in its translation (about.es.md as about.md) or,
+    without one, as written, marked as not translated: the stylesheets and scripts are served once, from the site's
+    root."""
+    found = _site_src_files(site_src)
+    if language.is_default:
+        return {path: data for path, data in found.items()
+                if not path.endswith(".md") or _translated_into(path.rsplit("/", 1)[-1], languages) is None}
+    suffix = f".{language.code}.md"
+    pages = {}
+    for path, data in found.items():
+        if path.endswith(suffix):
+            pages[path.removesuffix(suffix) + ".md"] = data
+    for path, data in found.items():
+        if path.endswith(".md") and _translated_into(path.rsplit("/", 1)[-1], languages) is None \
+                and path not in pages:
+            pages[path] = untranslated_page(data.decode("utf-8"), language, languages[0]).encode("utf-8")
+    return pages
+
+
+def untranslated_page(markdown: str, language: Language, default: Language) -> str:
+    """A hand-written page without a translation, in its own language (`lang`), under a note that says so."""
+    front, body = "", markdown
+    if markdown.startswith("---\n") and "\n---\n" in markdown[4:]:
+        end = markdown.index("\n---\n", 4) + 5
+        front, body = markdown[:end], markdown[end:]
+    note = language.translations.gettext("This page has not been translated yet: it is shown in {language}.")
+    return (f'{front}<p class="untranslated-note">{html.escape(note.format(language=default.name))}</p>\n\n'
+            f'<div class="untranslated-page" lang="{default.code}" markdown>\n\n{body.strip()}\n\n</div>\n')
+
+
+def write_docs(docs: Path, site_src: dict[str, bytes], files: dict[str, bytes | Path]) -> None:
+    """The docs folder as site_src's files (`site_src_files`) and the generated pages and files (their bytes, or a
+    file to link or copy there; files `write_files` wrote into the folder already are kept) make it; these may not
+    overwrite site_src's.
 
     A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
     old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
@@ -66,7 +114,7 @@ def write_docs(docs: Path, site_src: Path, files: dict[str, bytes | Path]) -> No
     and downloads barely change from one build to the next, so writing them again, and freeing the old site's copies
     once the new one is in, took seconds.
     """
-    wanted = _site_src_files(site_src)
+    wanted: dict[str, bytes | Path] = dict(site_src)
     clashes = sorted(path for path in files if path in wanted)
     if clashes:
         raise SiteError(
@@ -153,28 +201,96 @@ def _site_src_files(site_src: Path) -> dict[str, bytes]:
     return found
 
 
-def build_site(project: Project, docs: Path, site_dir: Path, nav: list, build_time: int) -> None:
-    """Run MkDocs into a temporary folder and only then replace `site_dir`: a failed build publishes nothing."""
+@dataclass(frozen=True)
+class SiteTree:
+    """One language's part of the site: its docs folder and navigation, published in its folder of the site."""
+
+    language: Language
+    docs: Path
+    nav: list
+
+
+def build_site(project: Project, trees: tuple[SiteTree, ...] | list[SiteTree], site_dir: Path,
+               build_time: int) -> None:
+    """Run MkDocs, once per language (the default language's tree first, at the root), into a temporary folder and
+    only then replace `site_dir`: a failed build publishes nothing."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        with _reproducible(build_time), _quiet_mkdocs(), tempfile.TemporaryDirectory(prefix="verbatim-") as blocks:
-            config = load_config(str(project.mkdocs_yml), docs_dir=str(docs), site_dir=str(staging), nav=nav,
-                                 strict=True)
-            config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
-            config.plugins["indicators-linked-files"] = _LinkedStaticFiles(docs.resolve())
-            config.plugins["indicators-share-image"] = _ShareImage()
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                mkdocs_build(config, dirty=False)
-            finally:
-                config.plugins.on_shutdown()
+        with _reproducible(build_time), _quiet_mkdocs():
+            for tree in trees:
+                _build_tree(project, tree, [other.language for other in trees], staging / tree.language.folder)
         replace_folder(site_dir, staging)
     except (MkDocsException, SystemExit) as error:
         raise SiteError(f"MkDocs could not build the site: {error}") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build_tree(project: Project, tree: SiteTree, languages: list[Language], site_dir: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="verbatim-") as blocks:
+        config = load_config(str(project.mkdocs_yml), docs_dir=str(tree.docs), site_dir=str(site_dir), nav=tree.nav,
+                             strict=True)
+        config.theme["language"] = tree.language.code  # Material's interface, `lang` and search
+        up = "../" * tree.language.folder.count("/")
+        if up:
+            # The site's stylesheets and scripts are served once, from the root.
+            config.extra_css = [up + path if _is_local(path) else path for path in config.extra_css]
+            for script in config.extra_javascript:
+                if _is_local(str(script)):
+                    script.path = up + str(script)
+            if config.site_url:
+                config.site_url = urljoin(config.site_url, tree.language.folder)
+        config.extra.pop("alternate", None)
+        if len(languages) > 1:
+            config.plugins["indicators-languages"] = _LanguageLinks(tree.language, languages)
+        config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
+        config.plugins["indicators-linked-files"] = _LinkedStaticFiles(tree.docs.resolve())
+        config.plugins["indicators-share-image"] = _ShareImage()
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config, dirty=False)
+        finally:
+            config.plugins.on_shutdown()
+
+
+def _is_local(path: str) -> bool:
+    return not re.match(r"^([a-z][a-z0-9+.-]*:|/)", path, re.IGNORECASE)
+
+
+class _LanguageLinks(BasePlugin):
+    """Material's language selector on every page, each language linking to this same page in it (every tree has
+    the same pages), with and without JavaScript.
+
+    The theme writes `extra.alternate` twice: as the selector's links, and as `<link rel="alternate">` in the head.
+    Its script takes each of the latter for the root of a language's site and asks for a sitemap beneath it, which a
+    page's address has not; so the head's copies are left out, and the links carry `hreflang` in the selector.
+    MkDocs' `url` filter, through which the theme passes each link, cannot resolve a link that leaves the tree
+    (../es/…), so the links go in as placeholders and are written in once the page is finished.
+    """
+
+    PLACEHOLDER = "#language-"
+
+    def __init__(self, language: Language, languages: list[Language]) -> None:
+        super().__init__()
+        self.language, self.languages = language, languages
+
+    def on_page_context(self, context, *, page, config, nav):
+        config.extra["alternate"] = [{"name": other.name, "lang": other.code, "link": self.PLACEHOLDER + other.code}
+                                     for other in self.languages]
+        return context
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        here = posixpath.dirname(self.language.folder + page.url)  # indicators/x/ is indicators/x/index.html
+        for other in self.languages:
+            target = other.folder + page.url
+            link = posixpath.relpath(target or ".", here or ".") + ("/" if target.endswith("/") or not target else "")
+            link = "./" if link in (".", "./") else link
+            output = re.sub(rf'\s*<link rel="alternate" href="{self.PLACEHOLDER}{other.code}" hreflang="[^"]*">', "",
+                            output)
+            output = output.replace(f'href="{self.PLACEHOLDER}{other.code}"', f'href="{html.escape(link)}"')
+        return output
 
 
 class _VerbatimBlocks(BasePlugin):

@@ -15,6 +15,7 @@ from generator.load.agenda import (
     OBSERVATION_SCHEMA_FILE,
     REQUIRED_COLUMNS,
     RESERVED_NAMES,
+    TRANSLATIONS,
     Agenda,
     agenda_from,
     agenda_metadata,
@@ -26,6 +27,7 @@ from generator.load.boundaries import (
     geometry_problem, topology_features,
 )
 from generator.load.descriptors import read_descriptor
+from generator.load.translations import TRANSLATABLE
 from generator.compute.periods import PeriodError, parse_period
 from generator.problems import WARNING, Problem, relative
 
@@ -72,7 +74,8 @@ def check_agenda(folder: Path, root: Path) -> tuple[Agenda | None, list[Problem]
                        severity=WARNING, partner=AGENDA_FOLDER) for item in agenda_metadata(descriptor)[1]]
     boundaries, boundary_problems = check_boundaries(agenda, root)
     agenda = dataclasses.replace(agenda, boundaries=boundaries)
-    return agenda, ignored + _consistency_problems(agenda, root) + boundary_problems
+    return agenda, (ignored + _consistency_problems(agenda, root) + boundary_problems
+                    + translation_problems(agenda, tables.get(TRANSLATIONS, []), root))
 
 
 def _table_problems(tables: dict[str, list[dict]], folder: Path, root: Path) -> list[Problem]:
@@ -303,4 +306,53 @@ def unmapped_geography_problems(agenda: Agenda, files, root: Path) -> list[Probl
             "geography-without-boundary", f"{len(missing) - MAX_UNMAPPED_WARNINGS:,} more geographies have "
             f"observations but no boundary in {boundaries_file.name}.", "Add a feature for each of them, as above.",
             shown, severity=WARNING, partner=AGENDA_FOLDER))
+    return problems
+
+
+def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[Problem]:
+    """Translations of a text the agenda does not have (an unknown id, a column that is not text for readers), and
+    translations into a language the site is not built in (mkdocs.yml names its languages)."""
+    from generator.publish.languages import LanguageError, site_languages  # the site's, not the data's, concern
+
+    problems = []
+    file = relative(agenda.folder / f"{TRANSLATIONS}.csv", root)
+    known = {
+        "goals": {goal.id for goal in agenda.goals},
+        "indicators": set(agenda.indicators_by_id),
+        "units": set(agenda.units),
+        "dimensions": set(agenda.dimensions_by_id),
+        "groups": {f"{dimension.id}/{group}" for dimension in agenda.dimensions for group in dimension.groups},
+        "geographies": set(agenda.geographies),
+    }
+    try:
+        languages = [language.code for language in site_languages(root / "mkdocs.yml")]
+    except LanguageError:
+        languages = None  # the build reports it
+    unused: dict[str, int] = {}
+    for line, row in enumerate(rows, start=2):
+        resource, item_id, field = row["resource"], row["id"], row["field"]
+        if field not in TRANSLATABLE[resource]:
+            problems.append(Problem(
+                "untranslatable-field", f'{resource}.csv has no text "{clip(field)}" to translate.',
+                f"Translate one of its texts: {', '.join(TRANSLATABLE[resource])}.", file, line, field="field",
+                partner=AGENDA_FOLDER))
+        elif item_id not in known[resource]:
+            example = f' (such as "{sorted(known[resource])[0]}")' if known[resource] else ""
+            problems.append(Problem(
+                "unknown-translation-id", f'"{clip(item_id)}" is not an id of {resource}.csv, so its translation '
+                "has nothing to translate.",
+                f"Write an id of {resource}.csv exactly{example}"
+                + ("; a group's id is <dimension>/<group>" if resource == "groups" else "") + ", or remove the row.",
+                file, line, field="id", partner=AGENDA_FOLDER))
+        if languages is not None and (row["language"] not in languages or row["language"] == languages[0]):
+            unused.setdefault(row["language"], line)
+    for language, line in unused.items():
+        default = language == languages[0]
+        problems.append(Problem(
+            "unused-translation", f'The translations into "{language}" are not published: '
+            + ("it is the site's default language, whose texts are the agenda's own." if default
+               else "mkdocs.yml does not name it as one of the site's languages."),
+            "Remove its rows." if default else f"Add {{lang: {language}, name: …}} to extra.alternate in mkdocs.yml "
+            "to publish the site in it, or remove its rows.", file, line, field="language", severity=WARNING,
+            partner=AGENDA_FOLDER))
     return problems
