@@ -95,7 +95,8 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     store = Store(project.build_folder / "cache", reuse=cache)
     say("Reading the inputs")
     inputs = input_fingerprint(project, target, docs)
-    previous = last_build(store, inputs, [target, docs])
+    outputs = [target, *_docs_folders(project, docs)]
+    previous = last_build(store, inputs, outputs)
     done("load")
     if previous is not None:
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
@@ -113,7 +114,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     say("Building the site with MkDocs")
     build_site(project, docs_made.trees, target, docs_made.data_time)
     if cache:
-        remember_build(store, inputs, [target, docs], docs_made.result.report)
+        remember_build(store, inputs, outputs, docs_made.result.report)
         store.prune()
     done("mkdocs")
     return replace(docs_made.result, site_dir=target)
@@ -227,6 +228,14 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
     return _DocsMade(result, tuple(trees), _data_time(packages, agenda))
+
+
+def _docs_folders(project: Project, docs: Path) -> list[Path]:
+    """Each language's docs folder (the build checks their mkdocs.yml languages again, and reports them)."""
+    try:
+        return [language_docs(docs, language) for language in site_languages(project.mkdocs_yml)]
+    except LanguageError:
+        return [docs]
 
 
 def _write_pages(content: SiteContent, docs: Path) -> dict[str, Path]:

@@ -20,7 +20,9 @@ from generator.load.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 _EXAMPLE_AGENDA = json.loads((REPO / "datapackages" / AGENDA_FOLDER / "datapackage.json").read_text(encoding="utf-8"))
-AGENDA_RESOURCES = _EXAMPLE_AGENDA["resources"]
+# A generated initiative's agenda has no translations: its site is built in mkdocs.yml's languages all the same, each
+# of its texts marked as not translated.
+AGENDA_RESOURCES = [resource for resource in _EXAMPLE_AGENDA["resources"] if resource["name"] != "translations"]
 AGENDA_COLUMNS = {resource["name"]: [item["name"] for item in resource["schema"]["fields"]]
                   for resource in AGENDA_RESOURCES}
 _EXAMPLE_SCHEMA = json.loads((REPO / "datapackages" / AGENDA_FOLDER / OBSERVATION_SCHEMA_FILE).read_text("utf-8"))

@@ -62,7 +62,9 @@ def test_a_change_to_one_value_recomputes_and_re_renders_only_its_indicator(firs
     project_copy, first = Project(tmp_path / "project"), first_build[1]
     site, docs = project_copy.root / "site", project_copy.root / "docs"
     assert first.ok
-    images = {name: (docs / name).read_bytes() for name in files_under(docs)
+    # Each language's tree has its own images (their words differ): docs/ for English, docs-es/ beside it.
+    trees = [docs, docs.with_name("docs-es")]
+    images = {tree / name: tree.joinpath(name).read_bytes() for tree in trees for name in files_under(tree)
               if name.startswith("indicators/") and name.endswith(".svg")}
     assert first.cache_misses["charts"] == len(images)
 
@@ -82,17 +84,19 @@ def test_a_change_to_one_value_recomputes_and_re_renders_only_its_indicator(firs
     # Only the indicator whose rows changed has its trends and charts computed again; the others are reused.
     assert second.cache_misses["indicators"] == 1
     assert second.cache_hits["indicators"] == first.cache_misses["indicators"] - 1 > 0
-    redrawn = {name for name, data in images.items() if (docs / name).read_bytes() != data}
-    assert redrawn and {name.split("/")[1] for name in redrawn} == {changed["indicator"]}
+    redrawn = {path for path, data in images.items() if path.read_bytes() != data}
+    assert redrawn and {path.parent.name for path in redrawn} == {changed["indicator"]}
+    assert {path.parent.parent.parent for path in redrawn} == set(trees)
     assert second.cache_misses["charts"] == len(redrawn)
     assert second.cache_hits["charts"] == len(images) - len(redrawn)
-    others = [name for name in images if name.split("/")[1] not in youthworks]
-    assert others and all((docs / name).read_bytes() == images[name] for name in others)
+    others = [path for path in images if path.parent.name not in youthworks]
+    assert others and all(path.read_bytes() == images[path] for path in others)
 
     # What was reused is what computing everything again gives, byte for byte.
     fresh = api.build(project_copy, tmp_path / "fresh" / "site", docs_dir=tmp_path / "fresh" / "docs", cache=False)
     assert fresh.ok and fresh.cache_hits == {"site": 0, "indicators": 0, "charts": 0}
     assert_identical(docs, tmp_path / "fresh" / "docs")
+    assert_identical(trees[1], tmp_path / "fresh" / "docs-es")
 
     # Nothing changed since: the build has nothing to do, and says so.
     third = api.build(project_copy, site, docs_dir=docs)

@@ -325,7 +325,9 @@ def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[P
         "geographies": set(agenda.geographies),
     }
     try:
-        languages = [language.code for language in site_languages(root / "mkdocs.yml")]
+        # An agenda checked on its own, without a site's configuration, has no languages to compare with.
+        languages = [language.code for language in site_languages(root / "mkdocs.yml")] \
+            if (root / "mkdocs.yml").is_file() else None
     except LanguageError:
         languages = None  # the build reports it
     unused: dict[str, int] = {}

@@ -18,6 +18,9 @@ from generator.importers.open_sdg.mapping import OBSERVATION_FIELDS_AFTER, OBSER
 from generator.load.agenda import AGENDA_FOLDER, OBSERVATION_SCHEMA_FILE
 from generator.load.agenda_schema import agenda_resources, observation_schema
 from generator.load.boundaries import boundary_files
+from generator.load.translations import TRANSLATIONS
+
+TRANSLATIONS_FILE = f"{TRANSLATIONS}.csv"
 from generator.tools.agenda import AgendaTables, Merged, dimension_order, merge_agendas, write_activity_schema
 
 def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: list[MappedFile], licence: dict,
@@ -44,8 +47,11 @@ def write_packages(target: Path, partner: str, agenda: ImportedAgenda, mapped: l
                                    f"datapackages/{AGENDA_FOLDER}", f"the import of {source.name}")
             shutil.rmtree(agenda_folder)
             merged.tables.write(agenda_folder)
-            for boundaries in boundary_files(datapackages / AGENDA_FOLDER):  # they stay: an import brings none
-                shutil.copyfile(boundaries, agenda_folder / boundaries.name)
+            # They stay: an import brings none. (Its own texts are then shown untranslated in other languages.)
+            kept = [*boundary_files(datapackages / AGENDA_FOLDER), datapackages / AGENDA_FOLDER / TRANSLATIONS_FILE]
+            for path in kept:
+                if path.is_file():
+                    shutil.copyfile(path, agenda_folder / path.name)
             order = dimension_order(merged.tables)
         shutil.copyfile(agenda_folder / OBSERVATION_SCHEMA_FILE, partner_folder / OBSERVATION_SCHEMA_FILE)
         rows = _write_observations(partner_folder / "observations.csv", mapped, order)

@@ -123,6 +123,7 @@ def _prepare(scale: str, root: Path, indicators: int, observations: int, uk_sour
 
     from generator.load.agenda import read_agenda
     from generator.load.project import Project
+    from generator.tools.benchmarks.initiative import in_one_language
 
     imported = 0.0
     if scale == "example":
@@ -135,7 +136,7 @@ def _prepare(scale: str, root: Path, indicators: int, observations: int, uk_sour
 
         root.mkdir(parents=True)
         shutil.copytree(REPOSITORY / "site_src", root / "site_src")
-        shutil.copyfile(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
+        in_one_language(Project(root))
         started = time.perf_counter()
         import_open_sdg(uk_source, root, "ons")
         imported = time.perf_counter() - started

@@ -30,13 +30,31 @@ DISTRICTS = 24
 LAST_YEAR = 2024
 
 
+def in_one_language(project: Project) -> None:
+    """The example's mkdocs.yml with only its default language, and its agenda without translations: the generated
+    and imported initiatives have texts in one language, and the benchmark's goals are for such a site."""
+    import yaml
+
+    config = yaml.safe_load((REPOSITORY / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.get("extra", {}).pop("alternate", None)
+    project.mkdocs_yml.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    descriptor_path = project.agenda_folder / "datapackage.json"
+    if descriptor_path.is_file():
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        descriptor["resources"] = [item for item in descriptor["resources"] if item["name"] != "translations"]
+        descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (project.agenda_folder / "translations.csv").unlink(missing_ok=True)
+    for translated in project.site_src.rglob("*.es.md"):
+        translated.unlink()
+
+
 def write_initiative(root: Path, indicators: int, observations: int, seed: int = 0) -> Project:
     """A project at `root` of `indicators` indicators and about `observations` observations, split over partners."""
     rng = np.random.default_rng(seed)
     shutil.copytree(REPOSITORY / "datapackages" / AGENDA_FOLDER, root / "datapackages" / AGENDA_FOLDER)
     shutil.copytree(REPOSITORY / "site_src", root / "site_src")
-    shutil.copyfile(REPOSITORY / "mkdocs.yml", root / "mkdocs.yml")
     project = Project(root)
+    in_one_language(project)
     agenda_folder = project.agenda_folder
     example = read_agenda(agenda_folder)
     slugs = [f"partner-{number}" for number in range(1, PARTNERS + 1)]
