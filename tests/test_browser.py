@@ -27,6 +27,9 @@ TEMPLATES = {
     "methodology": "methodology/",
     "updates": "updates/",
     "embed": "embed/third-grade-reading/",
+    # The Spanish tree: its interface from the catalogue, and a text without a translation marked in English.
+    "home-es": "es/",
+    "indicator-es": "es/indicators/infant-mortality/",
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCHEMES = {"light": "default", "dark": "slate"}  # the reader's preference → mkdocs-material's palette scheme
@@ -223,6 +226,9 @@ def hostile_site(tmp_path_factory, repo):
         text = path.read_text(encoding="utf-8")
         text = text.replace(",Asian\n", f",{group}\n") if path.name == "groups.csv" else text.replace(",Asian,", f",{group},")
         path.write_text(text, encoding="utf-8")
+    translations = agenda / "translations.csv"  # the group's Spanish name, under its new id
+    translations.write_text(translations.read_text(encoding="utf-8").replace(
+        ",race_ethnicity/Asian,", f",race_ethnicity/{group},"), encoding="utf-8")
     notes = root / "datapackages" / "early-years-coalition" / "observations.csv"
     notes.write_text(notes.read_text(encoding="utf-8").replace(",,,,,provisional,", f",,,,,provisional,{SCRIPT}"),
                      encoding="utf-8")
@@ -256,3 +262,21 @@ def test_markup_in_partner_and_agenda_text_is_shown_never_run(browser, hostile_s
         assert "<script>" in page.inner_text("main") or "<img" in page.inner_text("main"), \
             "the markup is shown to the reader as text"
     page.close()
+
+
+def test_the_language_selector_opens_this_same_page_in_the_other_language(contexts, site_url):
+    visit = Visit(contexts["light"], site_url, 1280)
+    page = visit.page
+    try:
+        page.goto(site_url + "indicators/teen-births/", wait_until="networkidle")
+        # The theme's menu shows on hover; the link is what a reader's click follows, with the theme's script on.
+        with page.expect_navigation():
+            page.evaluate("document.querySelector('a.md-select__link[hreflang=es]').click()")
+        assert page.url == site_url + "es/indicators/teen-births/"
+        assert page.locator("html").get_attribute("lang") == "es"
+        with page.expect_navigation():
+            page.evaluate("document.querySelector('a.md-select__link[hreflang=en]').click()")
+        assert page.url == site_url + "indicators/teen-births/"
+        assert not visit.console_errors and not visit.other_hosts
+    finally:
+        page.close()
