@@ -12,6 +12,8 @@ import re
 
 import altair as alt
 
+from generator.publish.languages import gettext as _
+
 HEIGHT = 300  # of the headline and breakdown charts (charts.WIDTH is the static images' width)
 # A chart's rows, attached to its spec as a named dataset.
 ROWS = alt.NamedData(name="rows")
@@ -26,6 +28,26 @@ DARK_COLOURS = {
 GROUP_COLOURS = ["#1f62a8", "#c62828", "#2e7d32", "#7b1fa2", "#b45309", "#00796b", "#ad1457", "#5d4037", "#455a64",
                  "#6a7a00"]
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+
+def interface_words() -> dict[str, str]:
+    """The interface text of the templates (axis, legend and tooltip titles, menu names), in the language spoken:
+    each template is built once, with these as placeholders, and filled for each chart in its page's language."""
+    # Translators: the map's tooltip for a geography without a value; {period} is the period the menu shows.
+    before, _period, after = _("No value for {period}").partition("{period}")
+    return {
+        "period_title": _("Period"), "value_title": _("Value"), "status_title": _("Status"), "note_title": _("Note"),
+        "interval_title": _("Interval"), "line_title": _("Line"), "geography_title": _("Geography"),
+        # Translators: the name of the map's menu of periods, before the menu.
+        "period_menu": _("Period: "),
+        # The text around the period, as a Vega expression's strings.
+        "no_value_before": _vega_string(before), "no_value_after": f" + {_vega_string(after)}" if after else "",
+    }
+
+
+def _vega_string(text: str) -> str:
+    """A text as a string in a Vega expression."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 @functools.lru_cache(maxsize=None)
@@ -45,17 +67,17 @@ def headline_template(interval: bool, layers: frozenset[str]) -> dict:
     drawn from data of their own ("base", "break", "path", "target") it has."""
     x = x_axis()
     y = y_axis()
-    tooltip = [alt.Tooltip("period:N", title="Period"), alt.Tooltip("shown:N", title="Value"),
-               alt.Tooltip("flag:N", title="Status"), alt.Tooltip("note:N", title="Note")]
+    tooltip = [alt.Tooltip("period:N", title=slot("period_title")), alt.Tooltip("shown:N", title=slot("value_title")),
+               alt.Tooltip("flag:N", title=slot("status_title")), alt.Tooltip("note:N", title=slot("note_title"))]
     base = alt.Chart()
     drawn = []
     if interval:
         drawn.append(base.mark_area(opacity=0.18, color="#3f51b5").encode(x=x, y="lower_bound:Q", y2="upper_bound:Q"))
-        tooltip.append(alt.Tooltip("interval:N", title="Interval"))
+        tooltip.append(alt.Tooltip("interval:N", title=slot("interval_title")))
     drawn.append(base.mark_line(color="#3f51b5", strokeWidth=2.5).encode(x=x, y=y))
     drawn.append(base.mark_point(size=70, filled=True, color="#3f51b5", opacity=1).encode(
         x=x, y=y, tooltip=tooltip,
-        shape=alt.Shape("flag:N", title="Status", legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("flag:N", title=slot("status_title"), legend=alt.Legend(orient="bottom")),
     ))
     if "base" in layers:
         marker = alt.Chart(alt.NamedData(name="base"))
@@ -71,8 +93,9 @@ def headline_template(interval: bool, layers: frozenset[str]) -> dict:
     if "path" in layers:
         drawn.append(alt.Chart(alt.NamedData(name="path")).mark_line(
             strokeDash=[2, 4], color="#2e7d32", strokeWidth=1.5).encode(
-            x=x, y="value:Q", tooltip=[alt.Tooltip("label:N", title="Line"), alt.Tooltip("period:N", title="Period"),
-                                       alt.Tooltip("value:Q", title="Value", format=slot("format"))]))
+            x=x, y="value:Q", tooltip=[alt.Tooltip("label:N", title=slot("line_title")),
+                                       alt.Tooltip("period:N", title=slot("period_title")),
+                                       alt.Tooltip("value:Q", title=slot("value_title"), format=slot("format"))]))
     if "target" in layers:
         target = alt.Chart(alt.NamedData(name="target"))
         drawn.append(target.mark_rule(strokeDash=[6, 4], color="#2e7d32", strokeWidth=2).encode(y="value:Q"))
@@ -90,8 +113,8 @@ def groups_template() -> dict:
     color = alt.Color("group:N", title=slot("legend"), sort=list_slot("groups"),
                       legend=alt.Legend(orient="bottom", columns=3), scale=alt.Scale(range=GROUP_COLOURS))
     base = alt.Chart()
-    tooltip = [alt.Tooltip("group:N", title=slot("legend")), alt.Tooltip("period:N", title="Period"),
-               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")]
+    tooltip = [alt.Tooltip("group:N", title=slot("legend")), alt.Tooltip("period:N", title=slot("period_title")),
+               alt.Tooltip("shown:N", title=slot("value_title")), alt.Tooltip("flag:N", title=slot("status_title"))]
     selector = slot("selector")
     # Every group stays drawn (its level matters as much as its trend); the one chosen is brought forward.
     chosen = f"{selector} == null || datum.group == {selector}"
@@ -130,8 +153,8 @@ def many_groups_template() -> dict:
     y = y_axis()
     selector = slot("selector")
     chosen = f"{selector} != null && datum.group == {selector}"
-    tooltip = [alt.Tooltip("group:N", title=slot("legend")), alt.Tooltip("period:N", title="Period"),
-               alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")]
+    tooltip = [alt.Tooltip("group:N", title=slot("legend")), alt.Tooltip("period:N", title=slot("period_title")),
+               alt.Tooltip("shown:N", title=slot("value_title")), alt.Tooltip("flag:N", title=slot("status_title"))]
     everyone = alt.Chart()
     # The chosen group is drawn again on top, from the same rows filtered, so that no other line hides it.
     chosen_only = alt.Chart().transform_filter(chosen)
@@ -193,7 +216,7 @@ def y_axis() -> alt.Y:
 
 
 def x_axis() -> alt.X:
-    return alt.X("period:O", title="Period", sort=list_slot("domain"), scale=alt.Scale(domain=list_slot("domain")),
+    return alt.X("period:O", title=slot("period_title"), sort=list_slot("domain"), scale=alt.Scale(domain=list_slot("domain")),
                  axis=alt.Axis(values=list_slot("ticks"), labelAngle=-40, labelOverlap="greedy"))
 
 
@@ -214,9 +237,10 @@ def map_template() -> dict:
     is written once whatever the number of periods. Nothing is fetched: no tiles, no files."""
     period = slot("selector")
     no_value = alt.Chart(alt.NamedData(name="boundaries")).transform_calculate(
-        shown=f"'No value for ' + {period}").mark_geoshape(fill="#cccccc", stroke="#424242", strokeWidth=1,
+        shown=f"{slot('no_value_before')} + {period}{slot('no_value_after')}").mark_geoshape(fill="#cccccc", stroke="#424242", strokeWidth=1,
                                                            aria=False).encode(
-        tooltip=[alt.Tooltip("properties.name:N", title="Geography"), alt.Tooltip("shown:N", title="Value")])
+        tooltip=[alt.Tooltip("properties.name:N", title=slot("geography_title")),
+                 alt.Tooltip("shown:N", title=slot("value_title"))])
     valued = alt.Chart(ROWS).transform_filter(f"datum.period == {period}").transform_lookup(
         lookup="geography", from_=alt.LookupData(alt.NamedData(name="boundaries"), key="id"), as_="geo",
     ).mark_geoshape(stroke="#424242", strokeWidth=1, aria=False).encode(
@@ -226,8 +250,8 @@ def map_template() -> dict:
         color=alt.Color("value:Q", scale=alt.Scale(scheme=MAP_SCHEME, domain=list_slot("values")),
                         legend=alt.Legend(title=list_slot("legend"), orient="bottom", direction="horizontal",
                                           format=slot("format"), gradientLength=220)),
-        tooltip=[alt.Tooltip("name:N", title="Geography"), alt.Tooltip("period:N", title="Period"),
-                 alt.Tooltip("shown:N", title="Value"), alt.Tooltip("flag:N", title="Status")],
+        tooltip=[alt.Tooltip("name:N", title=slot("geography_title")), alt.Tooltip("period:N", title=slot("period_title")),
+                 alt.Tooltip("shown:N", title=slot("value_title")), alt.Tooltip("flag:N", title=slot("status_title"))],
     )
     # No ARIA attributes on the shapes: the live chart is one image, named by its description (charts.js), and its
     # table gives the numbers; a shape Vega labels for no one is an image without a name to axe.
@@ -239,5 +263,5 @@ def map_template() -> dict:
     spec["projection"] = {"type": "mercator"}  # fitted to the boundaries drawn
     spec["usermeta"] = {"darkColours": {**DARK_COLOURS, **MAP_DARK_COLOURS}}
     spec["params"] = [{"name": period, "value": slot("latest"), "bind": {
-        "input": "select", "options": list_slot("periods"), "labels": list_slot("periods"), "name": "Period: "}}]
+        "input": "select", "options": list_slot("periods"), "labels": list_slot("periods"), "name": slot("period_menu")}}]
     return spec

@@ -18,10 +18,11 @@ import pandas as pd
 
 from generator.load.agenda import Agenda, Indicator
 from generator.publish.chart_templates import (
-    ROWS, filled, groups_template, headline_template, many_groups_template, map_template,
+    ROWS, filled, groups_template, headline_template, interface_words, many_groups_template, map_template,
     sparkline_template,
 )
 from generator.publish.formatting import d3_format, format_number, format_value
+from generator.publish.languages import N_, gettext as _, ngettext
 from generator.compute.periods import axis_periods, axis_ticks
 from generator.compute.trends.series import SeriesTrend
 
@@ -34,8 +35,14 @@ WIDTH = 640  # for the static SVG; in the browser the chart fills its container
 MANY_GROUPS = 12
 MAX_TICKS = 16
 TITLE_CHARACTERS = 80  # of the title's bold 13 px type in the static chart's 640 px
-STATUS_LABELS = {"": "Final", "provisional": "Provisional", "estimated": "Estimated",
-                 "break_in_series": "New method", "suppressed": "Suppressed"}
+# An observation's status as a chart and its table name it (translated where shown: `status_labels`).
+STATUS_LABELS = {"": N_("Final"), "provisional": N_("Provisional"), "estimated": N_("Estimated"),
+                 "break_in_series": N_("New method"), "suppressed": N_("Suppressed")}
+
+
+def status_labels() -> dict[str, str]:
+    """STATUS_LABELS in the language spoken."""
+    return {status: _(label) for status, label in STATUS_LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,7 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
         names = {key: agenda.geographies[key].name for key in set(totals["geography"].tolist())}
         named = totals.with_columns(group=[names[key] for key in totals["geography"].tolist()])
         trends = {agenda.geographies[trend.geography].name: trend for trend in series if not trend.groups}
-        charts.append(_groups_chart(indicator, named, "geography", "By geography", "Geography", trends, domain,
+        charts.append(_groups_chart(indicator, named, "geography", _("By geography"), _("Geography"), trends, domain,
                                     agenda, shown))
     mapped = _map_chart(indicator, totals, agenda, shown)
     if mapped is not None:
@@ -196,8 +203,10 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
         broken_down = broken_down.with_columns(group=groups).where(positions)
         trends = {trend.groups[0][1]: trend for trend in series
                   if trend.geography == agenda.area and len(trend.groups) == 1 and trend.groups[0][0] == dimension.id}
-        charts.append(_groups_chart(indicator, broken_down, dimension.id, f"By {dimension.label.lower()}",
-                                    dimension.label, trends, domain, agenda, shown))
+        # Translators: a chart's breakdown, such as "By age group"; {dimension} is the dimension's name, in lower case.
+        by = _("By {dimension}").format(dimension=dimension.label.lower())
+        charts.append(_groups_chart(indicator, broken_down, dimension.id, by, dimension.label, trends, domain, agenda,
+                                    shown))
     return charts
 
 
@@ -237,39 +246,43 @@ def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None
                     agenda: Agenda, shown) -> Chart:
     unit = agenda.units[indicator.unit]
     area = agenda.geographies[agenda.area].name
+    labels = status_labels()
     data = rows.with_columns(
         shown=shown(rows["value"]),
-        flag=[STATUS_LABELS.get(status) for status in rows["status"].tolist()],
+        flag=[labels.get(status) for status in rows["status"].tolist()],
         interval=[_interval(low, high, indicator) for low, high in zip(rows["lower_bound"], rows["upper_bound"])],
     )
     columns = ["period", "value", "lower_bound", "upper_bound", "shown", "flag", "interval", "note"]
     plotted = data.where(~np.isnan(data["value"]))
     layers: dict[str, list[dict]] = {}
     if trend and trend.progress.base_period and trend.progress.base_period in set(plotted["period"].tolist()):
-        layers["base"] = plotted.where(plotted["period"] == trend.progress.base_period).records(columns, label="Base")
+        layers["base"] = plotted.where(plotted["period"] == trend.progress.base_period).records(columns, label=_("Base"))
     breaks = np.flatnonzero(data["status"] == "break_in_series")
     if len(breaks):
-        layers["break"] = data.where(breaks[:1]).records(columns, label="Change of method")
+        layers["break"] = data.where(breaks[:1]).records(columns, label=_("Change of method"))
     if indicator.has_target and trend and trend.progress.base_value is not None:
         # The path needed: a straight line from the base value to the target value at the target period, so a
         # reader sees whether the values run ahead of it or behind it.
-        layers["path"] = [{"period": period, "value": value, "label": "Path to target"} for period, value in (
+        path = _("Path to target")
+        layers["path"] = [{"period": period, "value": value, "label": path} for period, value in (
             (trend.progress.base_period, trend.progress.base_value), (indicator.target_period, indicator.target_value))]
     if indicator.has_target:
-        label = f"Target: {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period}"
+        label = _("Target: {value} by {period}").format(value=format_value(indicator.target_value, indicator, unit),
+                                                          period=indicator.target_period)
         layers["target"] = [{"value": indicator.target_value, "label": label}]
-    title = f"{indicator.title}, {area}"
+    # Translators: the headline chart's title: the indicator, in the initiative's area.
+    title = _("{indicator}, {area}").format(indicator=indicator.title, area=area)
     description = _headline_description(indicator, trend, area, agenda)
     template = headline_template(bool((~np.isnan(plotted["lower_bound"])).any()), frozenset(layers))
     spec = filled(template, {"domain": domain, "ticks": _ticks(domain), "unit": unit.label,
                               "format": d3_format(indicator), "step": 10.0 ** -indicator.decimals,
                               "title": _lines(title),
-                              "description": description})
+                              "description": description, **interface_words()})
     spec["datasets"] = {ROWS.name: plotted.records(columns), **layers}
     table = Table(
-        caption=f"{indicator.title}, {area}: the values in the chart",
-        columns=("Period", "Value", "Interval", "Status", "Note"),
-        rows=tuple((period, text, interval, flag if flag != "Final" else "", note)
+        caption=_("{indicator}, {area}: the values in the chart").format(indicator=indicator.title, area=area),
+        columns=(_("Period"), _("Value"), _("Interval"), _("Status"), _("Note")),
+        rows=tuple((period, text, interval, flag if flag != labels[""] else "", note)
                    for period, text, interval, flag, note
                    in zip(*(data[name].tolist() for name in ("period", "shown", "interval", "flag", "note")))),
     )
@@ -279,23 +292,29 @@ def _headline_chart(indicator: Indicator, rows: _Rows, trend: SeriesTrend | None
 def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, legend: str,
                   trends: dict[str, SeriesTrend], domain: list[str], agenda: Agenda, shown) -> Chart:
     groups = list(dict.fromkeys(rows["group"].tolist()))
+    labels = status_labels()
     data = rows.with_columns(shown=shown(rows["value"]),
-                             flag=[STATUS_LABELS.get(status) for status in rows["status"].tolist()])
+                             flag=[labels.get(status) for status in rows["status"].tolist()])
     columns = ["period", "group", "value", "shown", "flag", "note"]
     plotted = data.where(~np.isnan(data["value"]))
     description = _groups_description(indicator, title, groups, trends, agenda)
     many = len(groups) > MANY_GROUPS
     if many:
-        description += (f" With {len(groups)} groups the lines are not told apart in the picture: choose a group in"
-                        " the menu to bring its line forward, or read every value in the table.")
+        description += " " + ngettext(
+            "With {count} group the lines are not told apart in the picture: choose a group in the menu to bring its "
+            "line forward, or read every value in the table.",
+            "With {count} groups the lines are not told apart in the picture: choose a group in the menu to bring its "
+            "line forward, or read every value in the table.", len(groups)).format(count=len(groups))
     spec = filled(many_groups_template() if many else groups_template(), {
         "domain": domain, "ticks": _ticks(domain), "unit": agenda.units[indicator.unit].label,
         "format": d3_format(indicator), "step": 10.0 ** -indicator.decimals, "legend": legend, "groups": groups,
         "selector": selector_name(name),
         "title": _lines(f"{indicator.title}: {title.lower()}"), "description": description,
-        "highlight": f"Highlight {legend.lower()}: ",
+        # Translators: the name of a chart's menu of groups, before the menu; {group} is the legend's title, in lower
+        # case ("geography", "age group").
+        "highlight": _("Highlight {group}: ").format(group=legend.lower()), **interface_words(),
     })
-    spec["params"][0]["bind"].update(options=[None, *groups], labels=["All groups", *groups])
+    spec["params"][0]["bind"].update(options=[None, *groups], labels=[_("All groups"), *groups])
     # Each group's last plotted row, in the rows' order.
     last = {group: position for position, group in enumerate(plotted["group"].tolist())}
     spec["datasets"] = {ROWS.name: plotted.records(columns),
@@ -305,8 +324,9 @@ def _groups_chart(indicator: Indicator, rows: _Rows, name: str, title: str, lege
         values.setdefault((period, group), text)
     present = set(data["period"].tolist())
     table = Table(
-        caption=f"{indicator.title}, {title.lower()}: the values in the chart",
-        columns=("Period", *groups),
+        caption=_("{indicator}, {breakdown}: the values in the chart").format(indicator=indicator.title,
+                                                                              breakdown=title.lower()),
+        columns=(_("Period"), *groups),
         rows=tuple((period, *(values.get((period, group), "–") for group in groups))
                    for period in domain if period in present),
     )
@@ -329,16 +349,18 @@ def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Ch
     latest = periods[-1]
     names = {key: agenda.geographies[key].name for key in rows["geography"].tolist()}
     places = sorted(names, key=lambda key: (names[key].casefold(), key))
+    labels = status_labels()
     data = rows.with_columns(name=[names[key] for key in rows["geography"].tolist()], shown=shown(rows["value"]),
-                             flag=[STATUS_LABELS.get(status) for status in rows["status"].tolist()])
+                             flag=[labels.get(status) for status in rows["status"].tolist()])
     unit = agenda.units[indicator.unit]
-    better = "Higher is better →" if indicator.direction == "increase" else "← Lower is better"
-    title = f"{indicator.title}: map by geography"
+    # Translators: the map legend's second line, under the colour scale: the arrow points to the better end.
+    better = _("Higher is better →") if indicator.direction == "increase" else _("← Lower is better")
+    title = _("{indicator}: map by geography").format(indicator=indicator.title)
     description = _map_description(indicator, data, latest, agenda)
     spec = filled(map_template(), {
         "selector": "period_map", "latest": latest, "periods": periods,
         "values": [float(np.min(rows["value"])), float(np.max(rows["value"]))], "legend": [unit.label, better],
-        "format": d3_format(indicator), "title": _lines(title), "description": description,
+        "format": d3_format(indicator), "title": _lines(title), "description": description, **interface_words(),
     })
     spec["layer"][2]["encoding"]["color"]["scale"]["reverse"] = indicator.direction == "decrease"
     spec["datasets"] = {
@@ -350,8 +372,9 @@ def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Ch
     values = {(period, key): text for period, key, text in zip(data["period"].tolist(), data["geography"].tolist(),
                                                                 data["shown"].tolist())}
     table = Table(
-        caption=f"{indicator.title} by geography, the values in the map, latest period first",
-        columns=("Geography", "Period", "Value"),
+        caption=_("{indicator} by geography, the values in the map, latest period first").format(
+            indicator=indicator.title),
+        columns=(_("Geography"), _("Period"), _("Value")),
         rows=tuple((names[key], period, values[period, key]) for period in reversed(periods) for key in places
                    if (period, key) in values),
     )
@@ -398,16 +421,22 @@ def _map_description(indicator: Indicator, data: _Rows, latest: str, agenda: Age
     order = np.argsort(in_latest["value"], kind="stable")
     names, texts = in_latest["name"].tolist(), in_latest["shown"].tolist()
     count = len(set(data["geography"].tolist()))
-    text = f"{indicator.title}, on a map of {count} geographies of {agenda.geographies[agenda.area].name}. "
+    text = ngettext("{indicator}, on a map of {count} geography of {area}.",
+                    "{indicator}, on a map of {count} geographies of {area}.", count).format(
+        indicator=indicator.title, count=count, area=agenda.geographies[agenda.area].name)
     if len(order) >= 2:
         high, low = order[-1], order[0]
-        text += (f"In {latest}, the highest value is {names[high]}'s ({texts[high]}) and the lowest "
-                 f"{names[low]}'s ({texts[low]}).")
+        text += " " + _("In {period}, the highest value is {highest}'s ({highest_value}) and the lowest {lowest}'s "
+                        "({lowest_value}).").format(period=latest, highest=names[high], highest_value=texts[high],
+                                                    lowest=names[low], lowest_value=texts[low])
     else:
-        text += f"In {latest}, only {names[order[0]]} has a value ({texts[order[0]]})."
-    better = "Higher" if indicator.direction == "increase" else "Lower"
-    return (text + f" {better} is better: the paler the colour, the better. Choose another period in the menu "
-            "under the map; a geography without a value for the period is grey.")
+        text += " " + _("In {period}, only {geography} has a value ({value}).").format(
+            period=latest, geography=names[order[0]], value=texts[order[0]])
+    if indicator.direction == "increase":
+        return text + " " + _("Higher is better: the paler the colour, the better. Choose another period in the menu "
+                              "under the map; a geography without a value for the period is grey.")
+    return text + " " + _("Lower is better: the paler the colour, the better. Choose another period in the menu "
+                          "under the map; a geography without a value for the period is grey.")
 
 
 def selector_name(chart_name: str) -> str:
@@ -439,28 +468,42 @@ def _period_domain(labels: list[str]) -> list[str]:
 def _interval(low, high, indicator: Indicator) -> str:
     if pd.isna(low) or pd.isna(high):
         return ""
-    return f"{format_number(low, indicator.decimals)} to {format_number(high, indicator.decimals)}"
+    # Translators: a confidence interval, from its lower to its upper bound.
+    return _("{lower} to {upper}").format(lower=format_number(low, indicator.decimals),
+                                          upper=format_number(high, indicator.decimals))
 
 
 def _headline_description(indicator: Indicator, trend: SeriesTrend | None, area: str, agenda: Agenda) -> str:
     unit = agenda.units[indicator.unit]
     if trend is None or trend.progress.base_value is None:
-        latest = f" The latest value is for {trend.last_period}." if trend else ""
-        return f"{indicator.title} in {area}. There are not enough values yet to show a trend.{latest}"
+        text = _("{indicator} in {area}. There are not enough values yet to show a trend.").format(
+            indicator=indicator.title, area=area)
+        return text + " " + _("The latest value is for {period}.").format(period=trend.last_period) if trend else text
     progress = trend.progress
-    verb = {"up": "rose", "down": "fell", "flat": "stayed level"}[trend.movement]
-    text = (f"{indicator.title} in {area} {verb} from {format_value(progress.base_value, indicator, unit)} in "
-            f"{progress.base_period} to {format_value(progress.latest_value, indicator, unit)} in "
-            f"{progress.latest_period}")
+    latest_period = progress.latest_period
     if trend.latest_flag:
-        text += f" ({STATUS_LABELS[trend.latest_flag].lower()})"
-    text += f". {'Higher' if indicator.direction == 'increase' else 'Lower'} is better."
+        # Translators: the latest period of a chart's description, with the status of its value ("provisional").
+        latest_period = _("{period} ({status})").format(period=latest_period,
+                                                        status=_(STATUS_LABELS[trend.latest_flag]).lower())
+    moved = {
+        "up": _("{indicator} in {area} rose from {base} in {base_period} to {latest} in {latest_period}."),
+        "down": _("{indicator} in {area} fell from {base} in {base_period} to {latest} in {latest_period}."),
+        "flat": _("{indicator} in {area} stayed level from {base} in {base_period} to {latest} in {latest_period}."),
+    }[trend.movement]
+    sentences = [moved.format(indicator=indicator.title, area=area,
+                              base=format_value(progress.base_value, indicator, unit), base_period=progress.base_period,
+                              latest=format_value(progress.latest_value, indicator, unit),
+                              latest_period=latest_period),
+                 _("Higher is better.") if indicator.direction == "increase" else _("Lower is better.")]
     if indicator.has_target:
-        text += (f" The target is {format_value(indicator.target_value, indicator, unit)} by {indicator.target_period};"
-                 f" a dotted line shows the path from the base value to the target.")
+        sentences.append(_("The target is {target} by {period}; a dotted line shows the path from the base value to "
+                           "the target.").format(target=format_value(indicator.target_value, indicator, unit),
+                                                 period=indicator.target_period))
     if trend.break_period:
-        text += f" The method changed in {trend.break_period}, so the trend is measured from then."
-    return text + f" Status: {trend.words}."
+        sentences.append(_("The method changed in {period}, so the trend is measured from then.").format(
+            period=trend.break_period))
+    sentences.append(_("Status: {status}.").format(status=_(trend.words)))
+    return " ".join(sentences)
 
 
 def _groups_description(indicator: Indicator, title: str, groups: list[str], trends: dict[str, SeriesTrend],
@@ -470,9 +513,13 @@ def _groups_description(indicator: Indicator, title: str, groups: list[str], tre
     for group in groups:
         trend = trends.get(group)
         if trend is None or trend.progress.latest_value is None:
-            parts.append(f"{group}: not enough values")
+            parts.append(_("{group}: not enough values").format(group=group))
             continue
         progress = trend.progress
-        parts.append(f"{group} {format_value(progress.base_value, indicator, unit)} in {progress.base_period}, "
-                     f"{format_value(progress.latest_value, indicator, unit)} in {progress.latest_period}")
-    return f"{indicator.title}, {title.lower()}, one line per group. " + "; ".join(parts) + "."
+        parts.append(_("{group} {base} in {base_period}, {latest} in {latest_period}").format(
+            group=group, base=format_value(progress.base_value, indicator, unit), base_period=progress.base_period,
+            latest=format_value(progress.latest_value, indicator, unit), latest_period=progress.latest_period))
+    # Translators: the start of a breakdown chart's description; the groups' values follow it.
+    return (_("{indicator}, {breakdown}, one line per group.").format(indicator=indicator.title,
+                                                                       breakdown=title.lower())
+            + " " + "; ".join(parts) + ".")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The words below are data as well as text: trends.csv and trends.json keep them as they are, in English, and a page
+# or chart translates them where it shows them (`N_` marks them for the catalogues).
+from generator.publish.languages import N_
+
 TARGET_ACHIEVED = "target_achieved"
 SUBSTANTIAL = "substantial_progress"
 MODERATE = "moderate_progress"
@@ -21,22 +25,22 @@ IMPROVING = (TARGET_ACHIEVED, SUBSTANTIAL, MODERATE)
 # What each status is called on the site: the words differ with and without a target, because without a
 # target the method measures the pace of change, and with one it measures the pace against the pace needed.
 WORDS_WITH_TARGET = {
-    TARGET_ACHIEVED: "Target met",
-    SUBSTANTIAL: "On track",
-    MODERATE: "Some progress",
-    LIMITED: "Little progress",
-    DETERIORATION: "Moving away",
-    NOT_AVAILABLE: "Not enough data",
-    NOT_ASSESSED: "Not assessed",
+    TARGET_ACHIEVED: N_("Target met"),
+    SUBSTANTIAL: N_("On track"),
+    MODERATE: N_("Some progress"),
+    LIMITED: N_("Little progress"),
+    DETERIORATION: N_("Moving away"),
+    NOT_AVAILABLE: N_("Not enough data"),
+    NOT_ASSESSED: N_("Not assessed"),
 }
 WORDS_WITHOUT_TARGET = {
-    TARGET_ACHIEVED: "Target met",
-    SUBSTANTIAL: "Improving",
-    MODERATE: "Improving slowly",
-    LIMITED: "Little or no change",
-    DETERIORATION: "Worsening",
-    NOT_AVAILABLE: "Not enough data",
-    NOT_ASSESSED: "Not assessed",
+    TARGET_ACHIEVED: N_("Target met"),
+    SUBSTANTIAL: N_("Improving"),
+    MODERATE: N_("Improving slowly"),
+    LIMITED: N_("Little or no change"),
+    DETERIORATION: N_("Worsening"),
+    NOT_AVAILABLE: N_("Not enough data"),
+    NOT_ASSESSED: N_("Not assessed"),
 }
 
 # Replaces a base value or target of exactly zero, where growth rates are undefined (as sdg-build 2.4.0 does).
@@ -67,22 +71,22 @@ def status_words(status: str, has_target: bool) -> str:
 
 # Neutral names for tables that mix indicators with and without targets.
 STATUS_NAMES = {
-    TARGET_ACHIEVED: "Target met",
-    SUBSTANTIAL: "Substantial progress",
-    MODERATE: "Moderate progress",
-    LIMITED: "Limited or no progress",
-    DETERIORATION: "Deterioration",
-    NOT_AVAILABLE: "Not enough data",
-    NOT_ASSESSED: "Not assessed",
+    TARGET_ACHIEVED: N_("Target met"),
+    SUBSTANTIAL: N_("Substantial progress"),
+    MODERATE: N_("Moderate progress"),
+    LIMITED: N_("Limited or no progress"),
+    DETERIORATION: N_("Deterioration"),
+    NOT_AVAILABLE: N_("Not enough data"),
+    NOT_ASSESSED: N_("Not assessed"),
 }
 
 # The statistical trend, shown beside the progress status (never instead of it).
 STATISTICAL_MIN_PERIODS = 5  # the Mann-Kendall test needs at least this many periods with a value
 STATISTICAL_CONFIDENCE = 0.95  # a trend is "significant" at this confidence (two-sided)
-INCREASING, DECREASING, NO_TREND = "increasing", "decreasing", "no significant trend"
-IMPROVING_TREND, WORSENING_TREND, NO_CLEAR_TREND = "improving", "worsening", "no clear trend"
-NOT_ENOUGH_DATA = "not enough data"
+INCREASING, DECREASING, NO_TREND = N_("increasing"), N_("decreasing"), N_("no significant trend")
+IMPROVING_TREND, WORSENING_TREND, NO_CLEAR_TREND = N_("improving"), N_("worsening"), N_("no clear trend")
+NOT_ENOUGH_DATA = N_("not enough data")
 
 # Equity gaps: a gap whose size changed by less than this share of its size at the base period is "little changed".
 GAP_LITTLE_CHANGE = 0.10
-CLOSING, WIDENING, LITTLE_CHANGED = "closing", "widening", "little changed"
+CLOSING, WIDENING, LITTLE_CHANGED = N_("closing"), N_("widening"), N_("little changed")

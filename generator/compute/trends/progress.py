@@ -25,6 +25,7 @@ from generator.compute.trends.method import (
     ZERO_REPLACEMENT,
     Thresholds,
 )
+from generator.publish.languages import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,24 +85,24 @@ def progress_between(base: Point | None, latest: Point | None, count: int, *, di
     if direction not in ("increase", "decrease"):
         raise ValueError(f"direction must be 'increase' or 'decrease', not {direction!r}")
     if count < MIN_PERIODS:
-        return Progress(NOT_AVAILABLE, reason="fewer than two periods with a value")
+        return Progress(NOT_AVAILABLE, reason=N_("fewer than two periods with a value"))
     (t0, base_label, v0), (t1, latest_label, v1) = base, latest
     used = dict(base_period=str(base_label), base_value=v0, latest_period=str(latest_label), latest_value=v1)
     if t1 <= t0:
         # Every point with a value is at one time (a period given twice, or 2019 and 2019-20): no growth to measure.
-        return Progress(NOT_AVAILABLE, reason="every value is for the same period", **used)
+        return Progress(NOT_AVAILABLE, reason=N_("every value is for the same period"), **used)
     if (v0 > 0 > v1) or (v0 < 0 < v1):
-        return Progress(NOT_AVAILABLE, reason="the base and latest values have opposite signs", **used)
+        return Progress(NOT_AVAILABLE, reason=N_("the base and latest values have opposite signs"), **used)
 
     desired = 1 if direction == "increase" else -1
     sign = -1 if v0 < 0 else 1
     base = v0 if v0 != 0 else ZERO_REPLACEMENT
     if base * v1 < 0:
         # A base of 0 becomes 0.001, and a growth rate from it to a negative value has no real value.
-        return Progress(NOT_AVAILABLE, reason="the base and latest values have opposite signs", **used)
+        return Progress(NOT_AVAILABLE, reason=N_("the base and latest values have opposite signs"), **used)
     observed = _growth(base, v1, t1 - t0)
     if observed is None:
-        return Progress(NOT_AVAILABLE, reason="the growth from the base value is too large to measure", **used)
+        return Progress(NOT_AVAILABLE, reason=N_("the growth from the base value is too large to measure"), **used)
 
     has_target = target is not None and target_period is not None
     if has_target:
@@ -115,9 +116,9 @@ def progress_between(base: Point | None, latest: Point | None, count: int, *, di
             # needed is defined), published beside the status; the status and the score are the target's.
             return Progress(TARGET_ACHIEVED, value, 5.0, growth_observed=observed, growth_required=required, **used)
         if required is None:
-            return Progress(NOT_AVAILABLE, reason="the target cannot be reached from the base period", **used)
+            return Progress(NOT_AVAILABLE, reason=N_("the target cannot be reached from the base period"), **used)
         if required == 0:
-            return Progress(NOT_AVAILABLE, reason="the target equals the base value", **used)
+            return Progress(NOT_AVAILABLE, reason=N_("the target equals the base value"), **used)
         status, score = _classify(value, thresholds or TARGET_THRESHOLDS, with_target=True)
         return Progress(status, value, score, growth_observed=observed, growth_required=required, **used)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from generator.load.agenda import Agenda
 from generator.compute.trends.method import IMPROVING, NOT_ASSESSED, NOT_AVAILABLE, STATUSES
 from generator.compute.trends.series import Trends
+from generator.publish.languages import ngettext
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,27 @@ class Scoreboard:
 
     @property
     def sentence(self) -> str:
-        noun = "indicator" if self.total == 1 else "indicators"
-        text = f"{self.improving} of {self.total} {noun} improving or at target"
-        if self.not_enough_data:
-            text += f"; {self.not_enough_data} without enough data to say"
-        if self.not_assessed:
-            text += f"; {self.not_assessed} without a progress assessment"
-        return text + "."
+        """The scoreboard in the language spoken (`languages.speaking`): a page's headline."""
+        if self.not_enough_data and self.not_assessed:
+            text = ngettext("{improving} of {total} indicator improving or at target; {without_data} without enough "
+                            "data to say; {not_assessed} without a progress assessment.",
+                            "{improving} of {total} indicators improving or at target; {without_data} without enough "
+                            "data to say; {not_assessed} without a progress assessment.", self.total)
+        elif self.not_enough_data:
+            text = ngettext("{improving} of {total} indicator improving or at target; {without_data} without enough "
+                            "data to say.",
+                            "{improving} of {total} indicators improving or at target; {without_data} without enough "
+                            "data to say.", self.total)
+        elif self.not_assessed:
+            text = ngettext("{improving} of {total} indicator improving or at target; {not_assessed} without a "
+                            "progress assessment.",
+                            "{improving} of {total} indicators improving or at target; {not_assessed} without a "
+                            "progress assessment.", self.total)
+        else:
+            text = ngettext("{improving} of {total} indicator improving or at target.",
+                            "{improving} of {total} indicators improving or at target.", self.total)
+        return text.format(improving=self.improving, total=self.total, without_data=self.not_enough_data,
+                           not_assessed=self.not_assessed)
 
 
 def scoreboard(trends: Trends, indicator_ids: list[str]) -> Scoreboard:

@@ -19,6 +19,7 @@ from generator.compute.trends.grouping import SeriesRows, group_series
 from generator.compute.trends.method import NOT_ASSESSED, NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
 from generator.compute.trends.progress import Progress, assess_progress, progress_between, status_from_score
 from generator.compute.trends.statistical import StatisticalTrend, statistical_trends
+from generator.publish.languages import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class SeriesTrend:
 
     @property
     def label(self) -> str:
-        return ", ".join(group for _, group in self.groups) or "Total"
+        return ", ".join(group for _, group in self.groups) or N_("Total")
 
     def to_dict(self, direction: str) -> dict:
         """The series as one flat record: its own fields, its progress's, then its statistical trend's (trend_…).
@@ -174,7 +175,7 @@ def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[st
     parts = []
     for selector in indicator.progress_series:
         if selector == "total":
-            members, label = [headline] if headline else [], "Total"
+            members, label = [headline] if headline else [], N_("Total")
         else:
             members = [trend for trend in own if trend.geography == agenda.area and len(trend.groups) == 1
                        and trend.groups[0][0] == selector]
