@@ -42,7 +42,7 @@ from generator.publish import charts as charting, images
 from generator.publish.charts import Chart
 from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.publish.pages import Download, SiteContent, iter_pages, navigation
-from generator.publish.languages import Language, LanguageError, site_languages, speaking, translated_agenda
+from generator.publish.languages import N_, Language, LanguageError, site_languages, speaking, translated_agenda
 from generator.publish.site import (SiteError, SiteTree, WrittenFile, build_site, hand_written_pages, language_docs,
                                     read_narratives, site_src_files, write_docs, write_files)
 from generator.validate import validate_project
@@ -293,22 +293,23 @@ def _has_png(image_key: str) -> bool:
 
 def _download_list(downloads: dict[str, WrittenFile], observations: pd.DataFrame) -> list[Download]:
     """The downloads the data page lists; per-indicator files are linked from their own pages instead."""
+    # The titles are translated where the data page shows them (each language's page).
     titles = {
-        "observations.csv": ("Every observation of every partner, one row each", len(observations)),
-        "trends.csv": ("The computed trend of every series", None),
-        "trends.json": ("The computed trend of every series and every indicator, as JSON", None),
-        "activities.csv": ("Every partner's activities: what, who, when, toward which goals and indicators",
+        "observations.csv": (N_("Every observation of every partner, one row each"), len(observations)),
+        "trends.csv": (N_("The computed trend of every series"), None),
+        "trends.json": (N_("The computed trend of every series and every indicator, as JSON"), None),
+        "activities.csv": (N_("Every partner's activities: what, who, when, toward which goals and indicators"),
                            downloads["activities.csv"].lines - 1),
-        "datapackage.json": ("All of the above as one Frictionless data package", None),
+        "datapackage.json": (N_("All of the above as one Frictionless data package"), None),
     }
 
     def listed(path: str, title: str, rows: int | None = None) -> Download:
         return Download(path, title, downloads[path].size, rows, downloads[path].sha256)
 
     found = [listed(path, title, rows) for path, (title, rows) in titles.items()]
-    found += [listed(path, f"The common agenda's {path.split('/')[1][:-4]} table", downloads[path].lines - 1)
+    found += [listed(path, N_("A table of the common agenda"), downloads[path].lines - 1)
               for path in downloads if path.startswith("agenda/")]
-    found += [listed(path, "A partner's package, exactly as submitted and validated")
+    found += [listed(path, N_("A partner's package, exactly as submitted and validated"))
               for path in downloads if path.endswith(".zip")]
     found += [listed(path, title) for path, title in OTHER_DOWNLOADS.items() if path in downloads]
     counts = observations["indicator"].value_counts()

@@ -114,8 +114,9 @@ def test_citation_cff_is_valid_cff_1_2_0(site):
 
 def test_data_page_checksums_match_the_files(site):
     html = _page(site, "data")
-    listed = re.findall(r'<a href="([^"]+)" download>[^<]+</a></th>.*?<code class="sha256">([0-9a-f]{64})</code>',
-                        html)
+    # Linked from the site's root, where the data are for every language's data page.
+    listed = re.findall(r'<a href="\.\./data/([^"]+)" download>[^<]+</a></th>.*?<code class="sha256">([0-9a-f]{64})'
+                        r'</code>', html)
     assert len(listed) > 40, "every file, including each indicator's"
     paths = {path for path, _ in listed}
     assert {"observations.csv", "datapackage.json", "CITATION.cff", "indicators/third-grade-reading.json"} <= paths
@@ -234,7 +235,7 @@ def test_search_finds_the_data_pages_words_but_not_each_indicators_checksums(sit
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     words = " ".join(entry["text"] for entry in index["docs"] if entry["location"].startswith("data/"))
     html = _page(site, "data")
-    indicator_files = re.findall(r'<a href="indicators/[^"]+" download>.*?<code class="sha256">([0-9a-f]{64})</code>',
+    indicator_files = re.findall(r'<a href="\.\./data/indicators/[^"]+" download>.*?<code class="sha256">([0-9a-f]{64})</code>',
                                  html)
     assert indicator_files and not any(digest in words for digest in indicator_files)
     assert "Citation File Format" in words and "sha256sum" in words

@@ -21,6 +21,7 @@ from generator.publish.chart_templates import (
     ROWS, filled, groups_template, headline_template, interface_words, many_groups_template, map_template,
     sparkline_template,
 )
+from generator.publish import languages
 from generator.publish.formatting import d3_format, format_number, format_value
 from generator.publish.languages import N_, gettext as _, ngettext
 from generator.compute.periods import axis_periods, axis_ticks
@@ -89,7 +90,13 @@ class Chart:
 
 
 def spec_text(spec: dict) -> str:
-    """A spec as compact JSON, keys sorted: the text a page embeds, and an image is drawn from and cached by."""
+    """A spec as compact JSON, keys sorted: the text a page embeds, and an image is drawn from and cached by.
+
+    In a language other than English, Vega writes the spec's numbers (axes, tooltips) with the language's
+    separators, as the pages do: Vega-Lite's `config.locale`, which the browser and the image renderer both read."""
+    language = languages.current()
+    if language.code != languages.DEFAULT_CODE:
+        spec = {**spec, "config": {**spec.get("config", {}), "locale": language.vega_locale}}
     return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

@@ -22,6 +22,7 @@ import yaml
 
 from generator import __version__
 from generator.load.activities import ACTIVITY_FIELDS, activities_of, activity_schema
+from generator.publish.languages import N_
 from generator.load.agenda import Agenda
 from generator.publish.csvfiles import cells, iter_rows, join_rows
 from generator.compute.observations import IndicatorRows
@@ -107,7 +108,7 @@ def _values_at(column: pd.Series) -> Callable[[np.ndarray], list]:
 
 
 # Files of /data/ outside the data package, with what the data page says of them.
-OTHER_DOWNLOADS = {"CITATION.cff": "How to cite these data, in the Citation File Format (CFF 1.2.0)"}
+OTHER_DOWNLOADS = {"CITATION.cff": N_("How to cite these data, in the Citation File Format (CFF 1.2.0)")}
 
 
 def data_licence(agenda: Agenda) -> str:

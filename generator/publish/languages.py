@@ -10,6 +10,7 @@ along.
 
 from __future__ import annotations
 
+import datetime
 import gettext as gettext_module
 import io
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import yaml
 from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -61,6 +63,13 @@ class Language:
             return english
         decimal, group = self._separators
         return english.translate({ord(","): group, ord("."): decimal})
+
+    def called_in(self, other: Language) -> str:
+        """This language's name in another (Babel's): inglés, for English in Spanish."""
+        try:
+            return Locale.parse(self.code.replace("-", "_")).get_display_name(other.code.replace("-", "_")) or self.name
+        except (UnknownLocaleError, ValueError):
+            return self.name
 
     @property
     def vega_locale(self) -> dict:
@@ -105,6 +114,16 @@ def number(english: str) -> str:
     return _spoken.get().number(english)
 
 
+def date(text: str) -> str:
+    """An ISO date, or date and time, as the language spoken writes a day: 3 December 2026, 3 de diciembre de 2026.
+    Anything else is shown as it is."""
+    try:
+        day = datetime.date.fromisoformat(text[:10])
+    except (TypeError, ValueError):
+        return text
+    return format_date(day, format="long", locale=_spoken.get().code.replace("-", "_"))
+
+
 class Untranslated(str):
     """A text of the agenda shown in the default language because it has no translation: on a page it says so, in
     the default language's `lang` (for screen readers) and marked for the reader."""
@@ -128,7 +147,8 @@ def translated_agenda(agenda: Agenda, language: Language, default: Language) -> 
     a group's name stay as written unmarked, as most have one form in every language."""
     if language.code == default.code:
         return agenda
-    note = language.translations.gettext("Not translated yet: shown in {language}").format(language=default.name)
+    note = language.translations.gettext("Not translated yet: shown in {language}").format(
+        language=default.called_in(language))
 
     def text(resource: str, item_id: str, field: str, written: str, marked: bool = True) -> str:
         found = agenda.translations.text(language.code, resource, item_id, field)

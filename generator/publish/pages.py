@@ -20,7 +20,7 @@ from generator.load.agenda import Agenda, Indicator
 from generator.publish.charts import STATUS_LABELS, Chart
 from generator.publish.downloads import data_licence, data_package, release_date
 from generator.publish import languages
-from generator.publish.languages import gettext as _
+from generator.publish.languages import N_, gettext as _, ngettext
 from generator.publish.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.load.packages import PartnerPackage
 from generator.problems import Report
@@ -261,6 +261,7 @@ def _environment(content: SiteContent) -> Environment:
                                                                ensure_ascii=False))
     # An agenda text in an attribute: without the marking of a missing translation (`languages.Untranslated`).
     env.filters["plain"] = languages.plain
+    env.filters["date"] = languages.date
     env.filters["narrative"] = lambda name: _narrative(content, name)
     return env
 
@@ -273,7 +274,7 @@ def _narrative(content: SiteContent, name: str) -> Markup:
     if translated is not None or language.code == content.default_language.code or name not in content.narratives:
         return Markup(translated if translated is not None else content.narratives.get(name, ""))
     note = _("This text has not been translated yet: it is shown in {language}.").format(
-        language=content.default_language.name)
+        language=content.default_language.called_in(language))
     return Markup('<div class="untranslated-text" lang="{}">\n<p class="untranslated-note">{}</p>\n'
                   ).format(content.default_language.code, note) + Markup(content.narratives[name] + "\n</div>")
 
@@ -312,17 +313,17 @@ def _constraints(schema_field: dict) -> str:
         return ""
     words = []
     if constraints.get("required"):
-        words.append("required")
+        words.append(_("required"))
     if constraints.get("unique"):
-        words.append("unique")
+        words.append(_("unique"))
     if isinstance(constraints.get("enum"), list):
-        words.append("one of: " + ", ".join(str(item) for item in constraints["enum"]))
+        words.append(_("one of: {values}").format(values=", ".join(str(item) for item in constraints["enum"])))
     if "pattern" in constraints:
-        words.append(f"matches {constraints['pattern']}")
-    for key, word in (("minimum", "at least"), ("maximum", "at most"), ("minLength", "length at least"),
-                      ("maxLength", "length at most")):
+        words.append(_("matches {pattern}").format(pattern=constraints["pattern"]))
+    for key, phrase in (("minimum", N_("at least {value}")), ("maximum", N_("at most {value}")),
+                        ("minLength", N_("length at least {value}")), ("maxLength", N_("length at most {value}"))):
         if key in constraints:
-            words.append(f"{word} {constraints[key]}")
+            words.append(_(phrase).format(value=constraints[key]))
     return "; ".join(words)
 
 
@@ -339,7 +340,9 @@ def _tone(status: str) -> str:
 def _size(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+            if unit == "bytes":
+                return ngettext("{size} byte", "{size} bytes", size).format(size=languages.number(f"{size:,}"))
+            return f"{languages.number(f'{size:,.1f}')} {unit}"
         size /= 1024
     return str(size)
 
@@ -358,7 +361,7 @@ def _notes_by_indicator(observations: pd.DataFrame) -> dict[str, list[tuple[str,
         described = []
         for note, periods in by_note.items():
             periods = _earliest_first(periods)
-            described.append((", ".join(periods[:6]) + (" and others" if len(periods) > 6 else ""), note))
+            described.append((", ".join(periods[:6]) + (_(" and others") if len(periods) > 6 else ""), note))
         notes[indicator_id] = sorted(described, key=lambda item: item[0])
     return notes
 

@@ -99,7 +99,7 @@ def untranslated_page(markdown: str, language: Language, default: Language) -> s
         end = markdown.index("\n---\n", 4) + 5
         front, body = markdown[:end], markdown[end:]
     note = language.translations.gettext("This page has not been translated yet: it is shown in {language}.")
-    return (f'{front}<p class="untranslated-note">{html.escape(note.format(language=default.name))}</p>\n\n'
+    return (f'{front}<p class="untranslated-note">{html.escape(note.format(language=default.called_in(language)))}</p>\n\n'
             f'<div class="untranslated-page" lang="{default.code}" markdown>\n\n{body.strip()}\n\n</div>\n')
 
 
