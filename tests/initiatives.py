@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.load.agenda import AGENDA_FOLDER, MEASURE_FIELDS, OBSERVATION_SCHEMA_FILE
 from generator.load.project import Project
+from generator.tools.benchmarks.initiative import in_one_language
 
 REPO = Path(__file__).resolve().parent.parent
 _EXAMPLE_AGENDA = json.loads((REPO / "datapackages" / AGENDA_FOLDER / "datapackage.json").read_text(encoding="utf-8"))
@@ -124,7 +125,8 @@ def write_project(initiative: Initiative, root: Path) -> Project:
     agenda.mkdir(parents=True)
     if not (root / "site_src").exists():
         shutil.copytree(REPO / "site_src", root / "site_src")
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        # In one language: the example's build covers the others, and each language is another MkDocs build.
+        in_one_language(Project(root))
     descriptor = {**copy.deepcopy(initiative.descriptor), "resources": copy.deepcopy(AGENDA_RESOURCES)}
     _write_json(agenda / "datapackage.json", descriptor)
     for name, columns in AGENDA_COLUMNS.items():

@@ -72,4 +72,4 @@ def test_the_activities_are_published_in_the_downloads_and_the_data_package(exam
     assert resource["path"] == "activities.csv"
     with zipfile.ZipFile(data / "youthworks.zip") as archive:
         assert "youthworks/activities.csv" in archive.namelist()
-    assert 'href="activities.csv"' in text_of(data / "index.html")
+    assert 'href="../data/activities.csv"' in text_of(data / "index.html")

@@ -290,6 +290,11 @@ def name_the_site(project: Project, name: str, example: dict | None, started: St
     if about.is_file() and old_name and old_name in about.read_text(encoding="utf-8"):
         about.write_text(_about_page(name, area, backbone, contact), encoding="utf-8")
         started.rewritten.append(about.relative_to(root).as_posix())
+        # Its translations (about.es.md) describe the example too, and there is no text to translate them from yet.
+        for translated in sorted(project.site_src.glob("about.*.md")):
+            if old_name in translated.read_text(encoding="utf-8"):
+                translated.unlink()
+                started.removed.append(translated.relative_to(root).as_posix())
     owners = root / ".github" / "CODEOWNERS"
     removed = {entry.rstrip("/") for entry in started.removed if entry.endswith("/")}
     if owners.is_file() and removed:
