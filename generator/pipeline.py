@@ -42,7 +42,8 @@ from generator.publish import charts as charting, images
 from generator.publish.charts import Chart
 from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.publish.pages import Download, SiteContent, iter_pages, navigation
-from generator.publish.languages import N_, Language, LanguageError, site_languages, speaking, translated_agenda
+from generator.publish.languages import (N_, Language, LanguageError, site_languages, speaking, translated_agenda,
+                                         translated_packages)
 from generator.publish.site import (SiteError, SiteTree, WrittenFile, build_site, hand_written_pages, language_docs,
                                     read_narratives, site_src_files, write_docs, write_files)
 from generator.validate import validate_project
@@ -206,6 +207,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
         for language in languages:
             with speaking(language):
                 translated = replace(content, agenda=translated_agenda(agenda, language, languages[0]),
+                                     packages=translated_packages(packages, language, languages[0]),
                                      charts=charts_in[language.code])
                 written[language.code] = _write_pages(translated, language_docs(docs, language))
         done("pages")

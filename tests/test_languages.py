@@ -54,6 +54,12 @@ def test_a_text_without_a_translation_is_shown_in_english_and_marked(example_bui
     assert re.search(r'<span class="untranslated" lang="en" title="[^"]+">Deaths before the first birthday', page)
     assert "Mortalidad infantil" in page  # its title is translated, and not marked
     assert 'class="untranslated"' not in read(site, "indicators/infant-mortality/index.html")
+    # A partner's own texts have no translations: its description and activities are shown as written, marked.
+    partner = read(site, "es/partners/county-health/index.html")
+    for text in ("Cedar River County Health Department protects", "Stop-smoking service", "Public health"):
+        assert re.search(rf'<span class="untranslated" lang="en" title="[^"]+">{text}', partner), text
+    # The initiative's vision is translated in translations.csv.
+    assert "Cada niño, niña y joven del condado de Cedar River" in read(site, "es/index.html")
 
 
 def test_the_data_are_published_once_and_every_spanish_link_to_them_resolves(example_build):

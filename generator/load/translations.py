@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TRANSLATIONS = "translations"
-# Each table whose texts may be translated, with those texts' columns. A group's id is `<dimension>/<group>`.
+# Each table whose texts may be translated, with those texts' columns. A group's id is `<dimension>/<group>`; the
+# initiative's vision (datapackage.json's `initiative`) has the id `initiative`.
 TRANSLATABLE = {
+    "initiative": ("vision",),
     "goals": ("title", "summary"),
     "indicators": ("title", "definition", "source", "next_update"),
     "units": ("label", "symbol"),
@@ -62,7 +64,8 @@ def translations_resource() -> dict:
                 text("language", "The language's code, as mkdocs.yml names it (es, fr, pt-BR).",
                      pattern=LANGUAGE_PATTERN),
                 text("resource", "The table the text is from.", enum=list(TRANSLATABLE)),
-                text("id", "The id of the row the text is from; for a group, <dimension>/<group>."),
+                text("id", "The id of the row the text is from; for a group, <dimension>/<group>; for the "
+                           "initiative's vision, initiative."),
                 text("field", "The column the text is from."),
                 text("text", "The translated text."),
             ],

@@ -29,6 +29,7 @@ from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
 from generator.load.agenda import Agenda
+from generator.load.packages import PartnerPackage
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_CODE = "en"  # the language the code's own texts are written in
@@ -141,14 +142,41 @@ class Untranslated(str):
             self.lang, self.note, plain(self)))
 
 
+def _fallback_note(language: Language, default: Language) -> str:
+    return language.translations.gettext("Not translated yet: shown in {language}").format(
+        language=default.called_in(language))
+
+
+def untranslated_texts(item, fields: tuple[str, ...], language: Language, default: Language):
+    """`item` (a dataclass) with these texts marked as shown in the default language: a partner's own texts, which
+    have no translations."""
+    if language.code == default.code:
+        return item
+    note = _fallback_note(language, default)
+    return replace(item, **{name: Untranslated(getattr(item, name), note, default.code)
+                            for name in fields if getattr(item, name)})
+
+
+def translated_packages(packages: tuple[PartnerPackage, ...], language: Language, default: Language
+                        ) -> tuple[PartnerPackage, ...]:
+    """The partners' packages as `language`'s pages show them: their own texts (description, what they contribute,
+    sector, sources) as written, marked."""
+    if language.code == default.code:
+        return packages
+    return tuple(replace(
+        untranslated_texts(package, ("description",), language, default),
+        details=untranslated_texts(package.details, ("sector", "activities"), language, default),
+        sources=tuple(untranslated_texts(source, ("title",), language, default) for source in package.sources),
+    ) for package in packages)
+
+
 def translated_agenda(agenda: Agenda, language: Language, default: Language) -> Agenda:
     """The agenda with its texts in `language` (from its translations table). A goal's, indicator's, dimension's or
     unit's text without a translation stays as written, marked (`Untranslated`); a place's name, a unit's symbol and
     a group's name stay as written unmarked, as most have one form in every language."""
     if language.code == default.code:
         return agenda
-    note = language.translations.gettext("Not translated yet: shown in {language}").format(
-        language=default.called_in(language))
+    note = _fallback_note(language, default)
 
     def text(resource: str, item_id: str, field: str, written: str, marked: bool = True) -> str:
         found = agenda.translations.text(language.code, resource, item_id, field)
@@ -170,6 +198,8 @@ def translated_agenda(agenda: Agenda, language: Language, default: Language) -> 
         dimensions=tuple(texts(dimension, "dimensions", "label", "description") for dimension in agenda.dimensions),
         geographies={key: texts(place, "geographies", "name", marked=False)
                      for key, place in agenda.geographies.items()},
+        initiative=replace(agenda.initiative, vision=text("initiative", "initiative", "vision",
+                                                          agenda.initiative.vision)),
     )
 
 

@@ -105,10 +105,15 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
 
     agenda = content.agenda
     yield page("index.md", "home", root="")
-    yield page("data/index.md", "data", root="../", resources=_described_files(agenda, content.packages))
+    yield page("data/index.md", "data", root="../", resources=_described_files(
+        agenda, content.packages, lambda text: languages.untranslated_texts(
+            text, ("description",), language, content.default_language)))
     yield page("methodology/index.md", "methodology", root="../", **_methodology())
     published = _published_by_partner(content.observations)
-    activities = activities_of(content.packages)
+    # A partner's activities are its own texts, shown as written in every language.
+    activities = [languages.untranslated_texts(activity, ("activity", "what", "who"), language,
+                                               content.default_language)
+                  for activity in activities_of(content.packages)]
     goal_of = {item.id: item.goal for item in agenda.indicators}
     for goal in agenda.goals:
         yield page(
@@ -287,9 +292,11 @@ def _verbatim(html: str, through_mkdocs: bool = True) -> Markup:
     return Markup(f"{VERBATIM_START}\n{html}\n{VERBATIM_END}") if through_mkdocs else Markup(html)
 
 
-def _described_files(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> list[DescribedFile]:
+def _described_files(agenda: Agenda, packages: tuple[PartnerPackage, ...],
+                     as_shown=lambda described: described) -> list[DescribedFile]:
     """The files of /data/datapackage.json with their columns, read from the very descriptor published, so the data
-    page and the package always agree. The schemas are the agenda's (validated by frictionless), but any of their
+    page and the package always agree (`as_shown`: each file and column as a page in another language shows it: its
+    description, part of the published package, as written and marked). The schemas are the agenda's (validated by frictionless), but any of their
     optional properties may be missing."""
     def text(owner: dict, key: str) -> str:
         value = owner.get(key)
@@ -299,10 +306,10 @@ def _described_files(agenda: Agenda, packages: tuple[PartnerPackage, ...]) -> li
     for resource in data_package(agenda, packages)["resources"]:
         schema = resource.get("schema")
         fields = schema.get("fields") if isinstance(schema, dict) else None
-        columns = tuple(Column(text(field, "name"), text(field, "type") or "string",
-                               text(field, "description") or text(field, "title"), _constraints(field))
+        columns = tuple(as_shown(Column(text(field, "name"), text(field, "type") or "string",
+                                        text(field, "description") or text(field, "title"), _constraints(field)))
                         for field in fields or () if isinstance(field, dict))
-        described.append(DescribedFile(resource["path"], text(resource, "description"), columns))
+        described.append(as_shown(DescribedFile(resource["path"], text(resource, "description"), columns)))
     return described
 
 

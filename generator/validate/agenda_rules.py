@@ -317,6 +317,7 @@ def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[P
     problems = []
     file = relative(agenda.folder / f"{TRANSLATIONS}.csv", root)
     known = {
+        "initiative": {"initiative"},
         "goals": {goal.id for goal in agenda.goals},
         "indicators": set(agenda.indicators_by_id),
         "units": set(agenda.units),
