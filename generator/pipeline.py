@@ -207,7 +207,8 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
         for language in languages:
             with speaking(language):
                 translated = replace(content, agenda=translated_agenda(agenda, language, languages[0]),
-                                     packages=translated_packages(packages, language, languages[0]),
+                                     packages=translated_packages(packages, agenda.translations, language,
+                                                                  languages[0]),
                                      charts=charts_in[language.code])
                 written[language.code] = _write_pages(translated, language_docs(docs, language))
         done("pages")

@@ -42,6 +42,11 @@ def test_the_spanish_tree_is_built_in_spanish_with_a_selector_on_every_page(exam
     assert "Tasa de natalidad en adolescentes" in spanish_page and "Teen birth rate" in english
     assert "Todos los niños ingresan a la escuela listos para aprender" in read(site, "es/index.html")
     assert '"lang":["es"]' in read(site, "es/search/search_index.json")[:100]  # search stems Spanish words
+    # A group by its Spanish name in the chart and the gaps table; the data keep the agenda's.
+    assert '"group":"Asiático"' in read(site, "es/indicators/third-grade-reading/race_ethnicity.vl.json")
+    assert '"group":"Asian"' in read(site, "indicators/third-grade-reading/race_ethnicity.vl.json")
+    assert '<th scope="row">Hispano o latino</th>' in read(site, "es/indicators/third-grade-reading/index.html")
+    assert "Hispano" not in read(site, "data/indicators/third-grade-reading.csv")
     # Hand-written pages and narratives in their Spanish versions.
     assert "kínder" in read(site, "es/index.html")
     assert "untranslated" not in read(site, "es/about/index.html")
@@ -54,10 +59,14 @@ def test_a_text_without_a_translation_is_shown_in_english_and_marked(example_bui
     assert re.search(r'<span class="untranslated" lang="en" title="[^"]+">Deaths before the first birthday', page)
     assert "Mortalidad infantil" in page  # its title is translated, and not marked
     assert 'class="untranslated"' not in read(site, "indicators/infant-mortality/index.html")
-    # A partner's own texts have no translations: its description and activities are shown as written, marked.
+    # A partner's texts and activities: translated where translations.csv has them, else as written, marked.
     partner = read(site, "es/partners/county-health/index.html")
-    for text in ("Cedar River County Health Department protects", "Stop-smoking service", "Public health"):
+    assert "El Departamento de Salud del Condado de Cedar River protege" in partner and "Salud pública" in partner
+    assert "Visitas a domicilio para madres y padres primerizos" in partner
+    for text in ("Stop-smoking service", "Free counselling"):
         assert re.search(rf'<span class="untranslated" lang="en" title="[^"]+">{text}', partner), text
+    assert re.search(r'<span class="untranslated" lang="en" title="[^"]+">Cedar River Early Years Coalition brings together',
+                     read(site, "es/partners/early-years-coalition/index.html"))
     # The initiative's vision is translated in translations.csv.
     assert "Cada niño, niña y joven del condado de Cedar River" in read(site, "es/index.html")
 
@@ -127,6 +136,22 @@ def test_a_translation_of_an_unknown_id_or_column_is_an_error_at_its_line(projec
     assert "[unknown-translation-id]" in result.stdout
     assert "line 7: error: goals.csv has no text \"unit\" to translate. [untranslatable-field]" in result.stdout
     assert "How to fix: Translate one of its texts: title, summary." in result.stdout
+
+
+def test_a_translation_of_a_partner_or_activity_no_package_has_is_an_error_at_its_line(project_copy):
+    path, rows = translations_rows(project_copy)
+    partner = next(line for line, row in enumerate(rows, start=2) if row["resource"] == "partners")
+    activity = next(line for line, row in enumerate(rows, start=2) if row["resource"] == "activities")
+    rows[partner - 2]["id"] = "county-heath"
+    rows[activity - 2]["id"] = "county-health/Home visits"
+    write_rows(path, rows)
+    result = run_indicators(project_copy.root, "validate")
+    assert result.returncode == 1
+    assert (f'line {partner}: error: "county-heath" is not one of the partners, so its translation has nothing to '
+            "translate. [unknown-translation-id]") in result.stdout
+    assert f'line {activity}: error: "county-health/Home visits" is not one of the activities' in result.stdout
+    assert "How to fix: Write <partner>/<activity>, the activity's name exactly as in the partner's activities.csv" \
+        in result.stdout
 
 
 def test_translations_into_a_language_the_site_is_not_built_in_are_a_warning(project_copy):

@@ -9,13 +9,16 @@ per language (`title_es`): adding a language changes no other table's schema.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TRANSLATIONS = "translations"
 # Each table whose texts may be translated, with those texts' columns. A group's id is `<dimension>/<group>`; the
-# initiative's vision (datapackage.json's `initiative`) has the id `initiative`.
+# initiative's vision (datapackage.json's `initiative`) has the id `initiative`; a partner's texts (its package's
+# description and `partner` property) its slug; a partner's activity `<partner>/<activity>`.
 TRANSLATABLE = {
     "initiative": ("vision",),
+    "partners": ("description", "contribution", "sector", "source"),
+    "activities": ("activity", "what", "who"),
     "goals": ("title", "summary"),
     "indicators": ("title", "definition", "source", "next_update"),
     "units": ("label", "symbol"),
@@ -31,6 +34,7 @@ class Translations:
     """The agenda's translated texts by (language, resource, id, field)."""
 
     texts: dict[tuple[str, str, str, str], str]
+    lines: dict[tuple[str, str, str, str], int] = field(default_factory=dict)  # where each is in translations.csv
 
     def text(self, language: str, resource: str, item_id: str, field: str) -> str | None:
         return self.texts.get((language, resource, item_id, field))
@@ -44,8 +48,9 @@ NO_TRANSLATIONS = Translations({})
 
 
 def translations_from(rows: list[dict]) -> Translations:
-    return Translations({(row["language"], row["resource"], row["id"], row["field"]): row["text"]
-                         for row in rows if row.get("text")})
+    keys = [(row["language"], row["resource"], row["id"], row["field"]) for row in rows]
+    return Translations({key: row["text"] for key, row in zip(keys, rows) if row.get("text")},
+                        {key: line for line, key in enumerate(keys, start=2)})
 
 
 def translations_resource() -> dict:
@@ -65,7 +70,8 @@ def translations_resource() -> dict:
                      pattern=LANGUAGE_PATTERN),
                 text("resource", "The table the text is from.", enum=list(TRANSLATABLE)),
                 text("id", "The id of the row the text is from; for a group, <dimension>/<group>; for the "
-                           "initiative's vision, initiative."),
+                           "initiative's vision, initiative; for a partner's texts, its slug; for a partner's "
+                           "activity, <partner>/<activity>."),
                 text("field", "The column the text is from."),
                 text("text", "The translated text."),
             ],

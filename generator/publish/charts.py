@@ -207,8 +207,10 @@ def indicator_charts(indicator: Indicator, rows: pd.DataFrame, series: list[Seri
         groups = broken_down[dimension.id]
         # Groups in the agenda's order (any it does not list last), then by time; stable, as sorting the table was.
         positions = np.lexsort((broken_down["time"], [order.get(group, len(order)) for group in groups.tolist()]))
-        broken_down = broken_down.with_columns(group=groups).where(positions)
-        trends = {trend.groups[0][1]: trend for trend in series
+        # Each group by its name in the language spoken (translations.csv): the data keep the agenda's.
+        labels = {group: languages.group_label(agenda, dimension.id, group) for group in set(groups.tolist())}
+        broken_down = broken_down.with_columns(group=[labels[group] for group in groups.tolist()]).where(positions)
+        trends = {languages.group_label(agenda, dimension.id, trend.groups[0][1]): trend for trend in series
                   if trend.geography == agenda.area and len(trend.groups) == 1 and trend.groups[0][0] == dimension.id}
         # Translators: a chart's breakdown, such as "By age group"; {dimension} is the dimension's name, in lower case.
         by = _("By {dimension}").format(dimension=dimension.label.lower())

@@ -28,8 +28,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
+from generator.load.activities import Activity
 from generator.load.agenda import Agenda
 from generator.load.packages import PartnerPackage
+from generator.load.translations import NO_TRANSLATIONS, Translations
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_CODE = "en"  # the language the code's own texts are written in
@@ -147,27 +149,49 @@ def _fallback_note(language: Language, default: Language) -> str:
         language=default.called_in(language))
 
 
-def untranslated_texts(item, fields: tuple[str, ...], language: Language, default: Language):
-    """`item` (a dataclass) with these texts marked as shown in the default language: a partner's own texts, which
-    have no translations."""
+def translated_texts(item, resource: str, item_id: str, fields: dict[str, str], translations: Translations,
+                     language: Language, default: Language):
+    """`item` (a dataclass) with its texts (attribute → the column translations.csv names it by) in `language`; a
+    text without a translation stays as written, marked."""
     if language.code == default.code:
         return item
     note = _fallback_note(language, default)
-    return replace(item, **{name: Untranslated(getattr(item, name), note, default.code)
-                            for name in fields if getattr(item, name)})
+    changed = {}
+    for attribute, column in fields.items():
+        written = getattr(item, attribute)
+        if written:
+            found = translations.text(language.code, resource, item_id, column)
+            changed[attribute] = found if found is not None else Untranslated(written, note, default.code)
+    return replace(item, **changed)
 
 
-def translated_packages(packages: tuple[PartnerPackage, ...], language: Language, default: Language
-                        ) -> tuple[PartnerPackage, ...]:
-    """The partners' packages as `language`'s pages show them: their own texts (description, what they contribute,
-    sector, sources) as written, marked."""
+def marked_texts(item, attributes: tuple[str, ...], language: Language, default: Language):
+    """`item` with these texts, which have no translations, as written and marked in `language`'s pages."""
+    return translated_texts(item, "", "", {name: name for name in attributes}, NO_TRANSLATIONS, language, default)
+
+
+def translated_packages(packages: tuple[PartnerPackage, ...], translations: Translations, language: Language,
+                        default: Language) -> tuple[PartnerPackage, ...]:
+    """The partners' packages as `language`'s pages show them: their texts (description, what they contribute,
+    sector) translated in translations.csv under their slug, else as written, marked; so are their sources."""
     if language.code == default.code:
         return packages
+
+    def texts(item, item_id: str, fields: dict[str, str], resource: str = "partners"):
+        return translated_texts(item, resource, item_id, fields, translations, language, default)
+
     return tuple(replace(
-        untranslated_texts(package, ("description",), language, default),
-        details=untranslated_texts(package.details, ("sector", "activities"), language, default),
-        sources=tuple(untranslated_texts(source, ("title",), language, default) for source in package.sources),
+        texts(package, package.slug, {"description": "description"}),
+        details=texts(package.details, package.slug, {"sector": "sector", "activities": "contribution"}),
+        sources=tuple(texts(source, package.slug, {"title": "source"}) for source in package.sources),
     ) for package in packages)
+
+
+def translated_activity(activity: Activity, translations: Translations, language: Language,
+                        default: Language) -> Activity:
+    """A partner's activity in `language`: translated in translations.csv under `<partner>/<activity>`."""
+    return translated_texts(activity, "activities", f"{activity.partner}/{activity.activity}",
+                            {"activity": "activity", "what": "what", "who": "who"}, translations, language, default)
 
 
 def translated_agenda(agenda: Agenda, language: Language, default: Language) -> Agenda:

@@ -106,13 +106,11 @@ def iter_pages(content: SiteContent) -> Iterator[tuple[str, str]]:
     agenda = content.agenda
     yield page("index.md", "home", root="")
     yield page("data/index.md", "data", root="../", resources=_described_files(
-        agenda, content.packages, lambda text: languages.untranslated_texts(
-            text, ("description",), language, content.default_language)))
+        agenda, content.packages,
+        lambda described: languages.marked_texts(described, ("description",), language, content.default_language)))
     yield page("methodology/index.md", "methodology", root="../", **_methodology())
     published = _published_by_partner(content.observations)
-    # A partner's activities are its own texts, shown as written in every language.
-    activities = [languages.untranslated_texts(activity, ("activity", "what", "who"), language,
-                                               content.default_language)
+    activities = [languages.translated_activity(activity, agenda.translations, language, content.default_language)
                   for activity in activities_of(content.packages)]
     goal_of = {item.id: item.goal for item in agenda.indicators}
     for goal in agenda.goals:
@@ -267,6 +265,8 @@ def _environment(content: SiteContent) -> Environment:
     # An agenda text in an attribute: without the marking of a missing translation (`languages.Untranslated`).
     env.filters["plain"] = languages.plain
     env.filters["date"] = languages.date
+    # A dimension's group by its name in the language spoken (translations.csv), as the charts show it.
+    env.filters["group"] = lambda group, dimension: languages.group_label(agenda, dimension, group)
     env.filters["narrative"] = lambda name: _narrative(content, name)
     return env
 

@@ -14,7 +14,7 @@ from generator.load.project import Project
 from generator.problems import ERROR, WARNING, Problem, Report, relative
 from generator.load.activities import ACTIVITY_FIELDS, activity_schema
 from generator.validate.activities import activity_problems
-from generator.validate.agenda_rules import check_agenda, unmapped_geography_problems
+from generator.validate.agenda_rules import check_agenda, partner_translation_problems, unmapped_geography_problems
 from generator.validate.fast import fast_table_problems
 from generator.validate.rules import duplicate_problems, observation_problems
 from generator.validate.structure import table_problems
@@ -79,6 +79,7 @@ def validate_project(project: Project, paths: list[Path] | None = None) -> Valid
             sound_files += _check_files(package, agenda, root, report)
     report.extend(duplicate_problems(sound_files, agenda))
     report.extend(unmapped_geography_problems(agenda, sound_files, root))
+    report.extend(partner_translation_problems(agenda, packages, root))
     return Validated(agenda, tuple(packages), _only_under(report, paths, root))
 
 

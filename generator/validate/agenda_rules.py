@@ -311,7 +311,8 @@ def unmapped_geography_problems(agenda: Agenda, files, root: Path) -> list[Probl
 
 def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[Problem]:
     """Translations of a text the agenda does not have (an unknown id, a column that is not text for readers), and
-    translations into a language the site is not built in (mkdocs.yml names its languages)."""
+    translations into a language the site is not built in (mkdocs.yml names its languages). Those of partners' texts
+    are checked once the packages are read (`partner_translation_problems`)."""
     from generator.publish.languages import LanguageError, site_languages  # the site's, not the data's, concern
 
     problems = []
@@ -339,7 +340,7 @@ def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[P
                 "untranslatable-field", f'{resource}.csv has no text "{clip(field)}" to translate.',
                 f"Translate one of its texts: {', '.join(TRANSLATABLE[resource])}.", file, line, field="field",
                 partner=AGENDA_FOLDER))
-        elif item_id not in known[resource]:
+        elif resource in known and item_id not in known[resource]:
             example = f' (such as "{sorted(known[resource])[0]}")' if known[resource] else ""
             problems.append(Problem(
                 "unknown-translation-id", f'"{clip(item_id)}" is not an id of {resource}.csv, so its translation '
@@ -358,4 +359,23 @@ def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[P
             "Remove its rows." if default else f"Add {{lang: {language}, name: …}} to extra.alternate in mkdocs.yml "
             "to publish the site in it, or remove its rows.", file, line, field="language", severity=WARNING,
             partner=AGENDA_FOLDER))
+    return problems
+
+
+def partner_translation_problems(agenda: Agenda, packages, root: Path) -> list[Problem]:
+    """Translations of a partner or an activity that no package has."""
+    from generator.load.activities import activities_of
+
+    known = {"partners": {package.slug for package in packages},
+             "activities": {f"{activity.partner}/{activity.activity}" for activity in activities_of(packages)}}
+    file = relative(agenda.folder / f"{TRANSLATIONS}.csv", root)
+    problems = []
+    for (language, resource, item_id, field), line in agenda.translations.lines.items():
+        if resource in known and field in TRANSLATABLE[resource] and item_id not in known[resource]:
+            what = ("a partner's slug (its folder in datapackages/)" if resource == "partners"
+                    else "<partner>/<activity>, the activity's name exactly as in the partner's activities.csv")
+            problems.append(Problem(
+                "unknown-translation-id", f'"{clip(item_id)}" is not one of the {resource}, so its translation has '
+                "nothing to translate.", f"Write {what}, or remove the row.", file, line, field="id",
+                partner=AGENDA_FOLDER))
     return problems
