@@ -363,7 +363,8 @@ def translation_problems(agenda: Agenda, rows: list[dict], root: Path) -> list[P
 
 
 def partner_translation_problems(agenda: Agenda, packages, root: Path) -> list[Problem]:
-    """Translations of a partner or an activity that no package has."""
+    """Translations of a partner or an activity that no package has: a warning, as the translations are the
+    backbone's and the packages the partners' (a partner renaming an activity is not to fail on another's file)."""
     from generator.load.activities import activities_of
 
     known = {"partners": {package.slug for package in packages},
@@ -375,7 +376,7 @@ def partner_translation_problems(agenda: Agenda, packages, root: Path) -> list[P
             what = ("a partner's slug (its folder in datapackages/)" if resource == "partners"
                     else "<partner>/<activity>, the activity's name exactly as in the partner's activities.csv")
             problems.append(Problem(
-                "unknown-translation-id", f'"{clip(item_id)}" is not one of the {resource}, so its translation has '
+                "unused-translation", f'"{clip(item_id)}" is not one of the {resource}, so its translation has '
                 "nothing to translate.", f"Write {what}, or remove the row.", file, line, field="id",
-                partner=AGENDA_FOLDER))
+                severity=WARNING, partner=AGENDA_FOLDER))
     return problems
