@@ -22,6 +22,7 @@ import functools
 import gc
 import hashlib
 import os
+import resource
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -58,6 +59,10 @@ class BuildResult:
     report: Report
     site_dir: Path | None = None  # None when the data were invalid and nothing was published
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # CPU seconds per stage: the build process's own, and those of the processes it waited for in the stage (the
+    # image-drawing processes in images, git in history). On a shared machine steadier than `timings`, and apart
+    # from what other stages draw at the same time.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     # Per cache ("site": the whole build, "indicators": an indicator's trends and charts, "charts": chart images),
     # how many items were reused and how many made.
     cache_hits: dict[str, int] = field(default_factory=dict)
@@ -79,14 +84,16 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     """
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    cpu_seconds: dict[str, float] = {}
+    clock, cpu_clock = time.perf_counter(), _cpu_clock()
 
     def done(stage: str) -> None:
         """The time since the last step ended is `stage`'s (added to it: the images are started, then waited for)."""
-        nonlocal clock
-        now = time.perf_counter()
+        nonlocal clock, cpu_clock
+        now, cpu_now = time.perf_counter(), _cpu_clock()
         timings[stage] = timings.get(stage, 0.0) + now - clock
-        clock = now
+        cpu_seconds[stage] = cpu_seconds.get(stage, 0.0) + cpu_now - cpu_clock
+        clock, cpu_clock = now, cpu_now
 
     target = (site_dir or project.default_site_dir).resolve()
     docs = (docs_dir or project.build_folder / "docs").resolve()
@@ -97,10 +104,11 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("load")
     if previous is not None:
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
-        return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
+        cpu_seconds.update({stage: 0.0 for stage in STAGES if stage not in cpu_seconds})
+        return BuildResult(previous, target, timings, cpu_seconds, {"site": 1}, {"site": 0})
 
     try:
-        docs_made = _make_docs(project, docs, store, say, done, timings)
+        docs_made = _make_docs(project, docs, store, say, done, timings, cpu_seconds)
     finally:
         gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
     if docs_made.nav is None:
@@ -124,14 +132,14 @@ class _DocsMade:
     data_time: int = 0
 
 
-def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
-               done: Callable[[str], None], timings: dict[str, float]) -> _DocsMade:
+def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: Callable[[str], None],
+               timings: dict[str, float], cpu_seconds: dict[str, float]) -> _DocsMade:
     """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
     if not validated.report.valid:
-        return _DocsMade(BuildResult(validated.report, None, timings), None)
+        return _DocsMade(BuildResult(validated.report, None, timings, cpu_seconds), None)
     agenda, packages = validated.agenda, validated.packages
     _keep_out_of_collections()
 
@@ -204,11 +212,17 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
     done("images")
 
     nav = navigation(agenda, packages, updates is not None, hand_written_pages(project.site_src))
-    result = BuildResult(validated.report, None, timings,
+    result = BuildResult(validated.report, None, timings, cpu_seconds,
                          {"site": 0, "indicators": reused_count, "charts": pictures.hits},
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
     return _DocsMade(result, nav, _data_time(packages, agenda))
+
+
+def _cpu_clock() -> float:
+    """CPU seconds so far of this process and of the processes it started and has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _keep_out_of_collections() -> None:

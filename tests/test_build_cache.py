@@ -120,12 +120,13 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
     for row in summary["rows"]:
         assert set(row["seconds"]) == {*stages, "total"} and row["peak_mb"] > 0 and row["observations"] > 0
-        assert row["cpu_seconds"] > 0
+        assert row["cpu_seconds"] > 0 and set(row["stage_cpu_seconds"]) == {*stages, "total"}
     assert runs[("generated", "build")]["cache_misses"]["charts"] > 0
     assert runs[("generated", "rebuild")]["cache_hits"]["site"] == 1
     changed = runs[("generated", "1 change")]
     assert changed["cache_misses"]["indicators"] == 1 and changed["cache_hits"]["indicators"] == 3
     assert runs[("example", "build")]["times_baseline"] == 1.0 and changed["times_baseline"] > 0
-    assert set(summary["doubling_ratio"]) == {*stages, "total"}
-    assert "doubling (2N / N seconds)" in result.stdout and "generated" in result.stdout
+    assert set(summary["doubling_ratio"]) == set(summary["doubling_cpu_ratio"]) == {*stages, "total"}
+    assert "doubling (2N / N seconds)" in result.stdout and "doubling (2N / N CPU seconds)" in result.stdout
+    assert "generated" in result.stdout
     assert not list(tmp_path.glob("build-benchmark-*")), "the generated projects are removed"

@@ -77,6 +77,9 @@ def build_benchmark(scales: tuple[str, ...] = SCALES, indicators: int = 2000, ob
         small, large = builds["doubling-n"], builds["doubling-2n"]
         summary["doubling_ratio"] = {stage: _ratio(large["seconds"][stage], small["seconds"][stage])
                                      for stage in (*STAGES, "total")}
+        summary["doubling_cpu_ratio"] = {stage: _ratio(large["stage_cpu_seconds"][stage],
+                                                       small["stage_cpu_seconds"][stage])
+                                         for stage in (*STAGES, "total")}
     if echo:
         print(benchmark_table(summary))
     return summary
@@ -104,13 +107,18 @@ def benchmark_table(summary: dict) -> str:
     if "doubling_ratio" in summary:
         ratios = summary["doubling_ratio"]
         lines.append("doubling (2N / N seconds): " + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
+        ratios = summary["doubling_cpu_ratio"]
+        lines.append("doubling (2N / N CPU seconds): "
+                     + ", ".join(f"{stage} {ratios[stage]}" for stage in ratios))
     lines.append("import: the Open SDG import of the UK's data, before its first build (not in the total); "
                  "load: reading and hashing the inputs; validate: loading and validating the packages; charts: the "
                  "Vega-Lite specs, tables and descriptions; history: the data releases; images: the wait, after the "
                  "pages are written, for the processes that draw the headline charts' SVG and PNG and the "
                  "sparklines (vl-convert), which start after charts. "
                  f"× base: the total over the {BASELINE} build's in this run. CPU s: the build's and its image "
-                 "processes' CPU seconds. peak MB: the build process; workers MB: the largest image-drawing "
+                 "processes' CPU seconds (each stage's too in the JSON, and the doubling ratios of both: a stage's "
+                 "seconds include what the image processes take of the machine while it runs, its CPU seconds "
+                 "only its own work; the images' CPU seconds are the drawing processes'). peak MB: the build process; workers MB: the largest image-drawing "
                  "process (0: none ran). indicators: trends and charts kept from the cache or computed; images: "
                  "chart images kept or drawn.")
     lines += summary.get("notes", [])
@@ -216,10 +224,12 @@ def measure_build(root: Path) -> dict:
         raise SystemExit(f"the benchmark's project at {root} is not valid")
     seconds = {stage: round(result.timings.get(stage, 0.0), 3) for stage in STAGES}
     seconds["total"] = round(total, 3)
+    stage_cpu = {stage: round(result.cpu_seconds.get(stage, 0.0), 3) for stage in STAGES}
+    stage_cpu["total"] = round(sum(result.cpu_seconds.values()), 3)
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     # CPU seconds of the build and of its image-drawing processes: on a shared machine, steadier than the clock.
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-    return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_mb": round(peak_mb(), 1),
+    return {"seconds": seconds, "cpu_seconds": round(cpu, 2), "stage_cpu_seconds": stage_cpu, "peak_mb": round(peak_mb(), 1),
             "workers_peak_mb": round(result.image_workers_peak_mb, 1),
             "cache_hits": result.cache_hits, "cache_misses": result.cache_misses}
 
