@@ -63,6 +63,9 @@ class BuildResult:
     # image-drawing processes in images, git in history). On a shared machine steadier than `timings`, and apart
     # from what other stages draw at the same time.
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    # The part of `cpu_seconds` the kernel spent for the stage: mostly handing it memory and page cache, whose cost
+    # on a virtual machine depends on what the host has done with its memory more than on the stage's work.
+    system_seconds: dict[str, float] = field(default_factory=dict)
     # Per cache ("site": the whole build, "indicators": an indicator's trends and charts, "charts": chart images),
     # how many items were reused and how many made.
     cache_hits: dict[str, int] = field(default_factory=dict)
@@ -85,15 +88,17 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
     cpu_seconds: dict[str, float] = {}
-    clock, cpu_clock = time.perf_counter(), _cpu_clock()
+    system_seconds: dict[str, float] = {}
+    clock, (user_clock, system_clock) = time.perf_counter(), _cpu_clock()
 
     def done(stage: str) -> None:
         """The time since the last step ended is `stage`'s (added to it: the images are started, then waited for)."""
-        nonlocal clock, cpu_clock
-        now, cpu_now = time.perf_counter(), _cpu_clock()
+        nonlocal clock, user_clock, system_clock
+        now, (user_now, system_now) = time.perf_counter(), _cpu_clock()
         timings[stage] = timings.get(stage, 0.0) + now - clock
-        cpu_seconds[stage] = cpu_seconds.get(stage, 0.0) + cpu_now - cpu_clock
-        clock, cpu_clock = now, cpu_now
+        cpu_seconds[stage] = cpu_seconds.get(stage, 0.0) + user_now - user_clock + system_now - system_clock
+        system_seconds[stage] = system_seconds.get(stage, 0.0) + system_now - system_clock
+        clock, user_clock, system_clock = now, user_now, system_now
 
     target = (site_dir or project.default_site_dir).resolve()
     docs = (docs_dir or project.build_folder / "docs").resolve()
@@ -104,11 +109,12 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("load")
     if previous is not None:
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
-        cpu_seconds.update({stage: 0.0 for stage in STAGES if stage not in cpu_seconds})
-        return BuildResult(previous, target, timings, cpu_seconds, {"site": 1}, {"site": 0})
+        for spent in (cpu_seconds, system_seconds):
+            spent.update({stage: 0.0 for stage in STAGES if stage not in spent})
+        return BuildResult(previous, target, timings, cpu_seconds, system_seconds, {"site": 1}, {"site": 0})
 
     try:
-        docs_made = _make_docs(project, docs, store, say, done, timings, cpu_seconds)
+        docs_made = _make_docs(project, docs, store, say, done, timings, cpu_seconds, system_seconds)
     finally:
         gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
     if docs_made.nav is None:
@@ -133,13 +139,14 @@ class _DocsMade:
 
 
 def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: Callable[[str], None],
-               timings: dict[str, float], cpu_seconds: dict[str, float]) -> _DocsMade:
+               timings: dict[str, float], cpu_seconds: dict[str, float],
+               system_seconds: dict[str, float]) -> _DocsMade:
     """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
     if not validated.report.valid:
-        return _DocsMade(BuildResult(validated.report, None, timings, cpu_seconds), None)
+        return _DocsMade(BuildResult(validated.report, None, timings, cpu_seconds, system_seconds), None)
     agenda, packages = validated.agenda, validated.packages
     _keep_out_of_collections()
 
@@ -212,17 +219,18 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: 
     done("images")
 
     nav = navigation(agenda, packages, updates is not None, hand_written_pages(project.site_src))
-    result = BuildResult(validated.report, None, timings, cpu_seconds,
+    result = BuildResult(validated.report, None, timings, cpu_seconds, system_seconds,
                          {"site": 0, "indicators": reused_count, "charts": pictures.hits},
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
     return _DocsMade(result, nav, _data_time(packages, agenda))
 
 
-def _cpu_clock() -> float:
-    """CPU seconds so far of this process and of the processes it started and has waited for."""
+def _cpu_clock() -> tuple[float, float]:
+    """CPU seconds so far of this process and of the processes it started and has waited for: in user space, and
+    in the kernel."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + children.ru_utime, own.ru_stime + children.ru_stime
 
 
 def _keep_out_of_collections() -> None:
