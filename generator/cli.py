@@ -213,6 +213,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--doubling", type=int, default=100, metavar="N",
                        help="also build generated initiatives of N and 2N indicators and print each stage's ratio "
                             "(default 100; 0 to skip)")
+    bench.add_argument("--doubling-rounds", type=int, default=3, metavar="R",
+                       help="build each of N and 2N cold R times, in turns; each stage's ratio is that of its least "
+                            "times (default 3)")
     bench.add_argument("--uk-source", type=Path, default=None, metavar="DIR",
                        help="the UK's Open SDG data (default ../shared/real-data/uk-sdg beside the project)")
     bench.add_argument("--work", type=Path, metavar="DIR", help="folder for the temporary projects")
@@ -458,12 +461,14 @@ def _bench_build(project: Project, arguments) -> int:
 
     scales = tuple(scale.strip() for scale in arguments.scales.split(",") if scale.strip())
     unknown = sorted(set(scales) - set(SCALES))
-    if unknown or arguments.indicators < 1 or arguments.observations < 1 or arguments.doubling < 0:
-        print(f"indicators bench: --scales takes {', '.join(SCALES)}; --indicators and --observations are "
-              "positive, --doubling zero or more.", file=sys.stderr)
+    if unknown or arguments.indicators < 1 or arguments.observations < 1 or arguments.doubling < 0 \
+            or arguments.doubling_rounds < 1:
+        print(f"indicators bench: --scales takes {', '.join(SCALES)}; --indicators, --observations and "
+              "--doubling-rounds are positive, --doubling zero or more.", file=sys.stderr)
         return EXIT_USAGE
     summary = build_benchmark(scales, arguments.indicators, arguments.observations, arguments.doubling or None,
-                              arguments.uk_source or UK_SOURCE, arguments.work)
+                              arguments.uk_source or UK_SOURCE, arguments.work,
+                              doubling_rounds=arguments.doubling_rounds)
     if arguments.json:
         arguments.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return EXIT_OK

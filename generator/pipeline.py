@@ -22,6 +22,7 @@ import functools
 import gc
 import hashlib
 import os
+import resource
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -61,6 +62,13 @@ class BuildResult:
     report: Report
     site_dir: Path | None = None  # None when the data were invalid and nothing was published
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # CPU seconds per stage: the build process's own, and those of the processes it waited for in the stage (the
+    # image-drawing processes in images, git in history). On a shared machine steadier than `timings`, and apart
+    # from what other stages draw at the same time.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+    # The part of `cpu_seconds` the kernel spent for the stage: mostly handing it memory and page cache, whose cost
+    # on a virtual machine depends on what the host has done with its memory more than on the stage's work.
+    system_seconds: dict[str, float] = field(default_factory=dict)
     # Per cache ("site": the whole build, "indicators": an indicator's trends and charts, "charts": chart images),
     # how many items were reused and how many made.
     cache_hits: dict[str, int] = field(default_factory=dict)
@@ -82,14 +90,18 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     """
     say = progress or (lambda stage: None)
     timings: dict[str, float] = {}
-    clock = time.perf_counter()
+    cpu_seconds: dict[str, float] = {}
+    system_seconds: dict[str, float] = {}
+    clock, (user_clock, system_clock) = time.perf_counter(), _cpu_clock()
 
     def done(stage: str) -> None:
         """The time since the last step ended is `stage`'s (added to it: the images are started, then waited for)."""
-        nonlocal clock
-        now = time.perf_counter()
+        nonlocal clock, user_clock, system_clock
+        now, (user_now, system_now) = time.perf_counter(), _cpu_clock()
         timings[stage] = timings.get(stage, 0.0) + now - clock
-        clock = now
+        cpu_seconds[stage] = cpu_seconds.get(stage, 0.0) + user_now - user_clock + system_now - system_clock
+        system_seconds[stage] = system_seconds.get(stage, 0.0) + system_now - system_clock
+        clock, user_clock, system_clock = now, user_now, system_now
 
     target = (site_dir or project.default_site_dir).resolve()
     docs = (docs_dir or project.build_folder / "docs").resolve()
@@ -101,10 +113,12 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     done("load")
     if previous is not None:
         timings.update({stage: 0.0 for stage in STAGES if stage not in timings})
-        return BuildResult(previous, target, timings, {"site": 1}, {"site": 0})
+        for spent in (cpu_seconds, system_seconds):
+            spent.update({stage: 0.0 for stage in STAGES if stage not in spent})
+        return BuildResult(previous, target, timings, cpu_seconds, system_seconds, {"site": 1}, {"site": 0})
 
     try:
-        docs_made = _make_docs(project, docs, store, say, done, timings)
+        docs_made = _make_docs(project, docs, store, say, done, timings, cpu_seconds, system_seconds)
     finally:
         gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
     if docs_made.trees is None:
@@ -128,14 +142,15 @@ class _DocsMade:
     data_time: int = 0
 
 
-def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
-               done: Callable[[str], None], timings: dict[str, float]) -> _DocsMade:
+def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: Callable[[str], None],
+               timings: dict[str, float], cpu_seconds: dict[str, float],
+               system_seconds: dict[str, float]) -> _DocsMade:
     """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
     if not validated.report.valid:
-        return _DocsMade(BuildResult(validated.report, None, timings), None)
+        return _DocsMade(BuildResult(validated.report, None, timings, cpu_seconds, system_seconds), None)
     agenda, packages = validated.agenda, validated.packages
     _keep_out_of_collections()
 
@@ -226,7 +241,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress,
                              packages, updates is not None, hand_written_pages(project.site_src, languages))
         trees.append(SiteTree(language, tree, nav))
     done("images")
-    result = BuildResult(validated.report, None, timings,
+    result = BuildResult(validated.report, None, timings, cpu_seconds, system_seconds,
                          {"site": 0, "indicators": reused_count, "charts": pictures.hits},
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
@@ -256,6 +271,13 @@ def _images_of(files: dict[str, Path], language: Language, languages: tuple[Lang
         return {path[len(language.folder):]: found for path, found in files.items()
                 if path.startswith(language.folder)}
     return {path: found for path, found in files.items() if not path.startswith(others)} if others else files
+
+
+def _cpu_clock() -> tuple[float, float]:
+    """CPU seconds so far of this process and of the processes it started and has waited for: in user space, and
+    in the kernel."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + children.ru_utime, own.ru_stime + children.ru_stime
 
 
 def _keep_out_of_collections() -> None:

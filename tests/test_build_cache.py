@@ -113,7 +113,8 @@ def test_a_change_to_one_value_recomputes_and_re_renders_only_its_indicator(firs
 def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     output = tmp_path / "bench.json"
     result = run_indicators(tmp_path, "bench", "--scales", "generated", "--indicators", "4", "--observations",
-                            "300", "--doubling", "2", "--work", str(tmp_path), "--json", str(output))
+                            "300", "--doubling", "2", "--doubling-rounds", "2", "--work", str(tmp_path),
+                            "--json", str(output))
     assert result.returncode == 0, result.stderr
     summary = json.loads(output.read_text(encoding="utf-8"))
     stages = ["load", "validate", "compute", "charts", "history", "downloads", "pages", "images", "mkdocs"]
@@ -124,12 +125,23 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
     for row in summary["rows"]:
         assert set(row["seconds"]) == {*stages, "total"} and row["peak_mb"] > 0 and row["observations"] > 0
-        assert row["cpu_seconds"] > 0
+        assert row["cpu_seconds"] > 0 and set(row["stage_cpu_seconds"]) == {*stages, "total"}
+        assert all(0 <= row["stage_user_cpu_seconds"][stage] <= row["stage_cpu_seconds"][stage] + 0.001
+                   for stage in stages)
     assert runs[("generated", "build")]["cache_misses"]["charts"] > 0
     assert runs[("generated", "rebuild")]["cache_hits"]["site"] == 1
     changed = runs[("generated", "1 change")]
     assert changed["cache_misses"]["indicators"] == 1 and changed["cache_hits"]["indicators"] == 3
     assert runs[("example", "build")]["times_baseline"] == 1.0 and changed["times_baseline"] > 0
-    assert set(summary["doubling_ratio"]) == {*stages, "total"}
-    assert "doubling (2N / N seconds)" in result.stdout and "generated" in result.stdout
+    assert set(summary["doubling_ratio"]) == set(summary["doubling_cpu_ratio"]) \
+        == set(summary["doubling_user_cpu_ratio"]) == {*stages, "total"}
+    rounds = summary["doubling_rounds"]
+    assert [len(rounds[scale]) for scale in ("doubling-n", "doubling-2n")] == [2, 2]
+    assert all(round_["cache_hits"]["site"] == 0 for scale in rounds for round_ in rounds[scale]), "each round is cold"
+    least = runs[("doubling-n", "build")]
+    assert least["seconds"]["compute"] == min(round_["seconds"]["compute"] for round_ in rounds["doubling-n"])
+    assert "doubling (2N / N seconds, least of 2 builds each)" in result.stdout
+    assert "doubling (2N / N CPU seconds, least of 2 builds each)" in result.stdout
+    assert "doubling (2N / N user CPU seconds, least of 2 builds each)" in result.stdout
+    assert "generated" in result.stdout
     assert not list(tmp_path.glob("build-benchmark-*")), "the generated projects are removed"
