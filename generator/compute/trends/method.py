@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 # The words below are data as well as text: trends.csv and trends.json keep them as they are, in English, and a page
 # or chart translates them where it shows them (`N_` marks them for the catalogues).
-from generator.publish.languages import N_
+from generator.speech import N_
 
 TARGET_ACHIEVED = "target_achieved"
 SUBSTANTIAL = "substantial_progress"

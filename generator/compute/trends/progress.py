@@ -25,7 +25,7 @@ from generator.compute.trends.method import (
     ZERO_REPLACEMENT,
     Thresholds,
 )
-from generator.publish.languages import N_
+from generator.speech import N_
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from generator.load.agenda import Agenda
 from generator.compute.trends.method import IMPROVING, NOT_ASSESSED, NOT_AVAILABLE, STATUSES
 from generator.compute.trends.series import Trends
-from generator.publish.languages import ngettext
+from generator.speech import ngettext
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Scoreboard:
 
     @property
     def sentence(self) -> str:
-        """The scoreboard in the language spoken (`languages.speaking`): a page's headline."""
+        """The scoreboard in the language spoken (`speech.speaking`): a page's headline."""
         if self.not_enough_data and self.not_assessed:
             text = ngettext("{improving} of {total} indicator improving or at target; {without_data} without enough "
                             "data to say; {not_assessed} without a progress assessment.",

@@ -19,7 +19,7 @@ from generator.compute.trends.grouping import SeriesRows, group_series
 from generator.compute.trends.method import NOT_ASSESSED, NOT_AVAILABLE, TARGET_ACHIEVED, Thresholds, status_words
 from generator.compute.trends.progress import Progress, assess_progress, progress_between, status_from_score
 from generator.compute.trends.statistical import StatisticalTrend, statistical_trends
-from generator.publish.languages import N_
+from generator.speech import N_
 
 
 @dataclass(frozen=True, slots=True)
