@@ -108,7 +108,11 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     store = Store(project.build_folder / "cache", reuse=cache)
     say("Reading the inputs")
     inputs = input_fingerprint(project, target, docs)
-    outputs = [target, *_docs_folders(project, docs)]
+    try:
+        languages = site_languages(project.mkdocs_yml)
+    except LanguageError as error:
+        raise SiteError(str(error)) from None
+    outputs = [target, *(language_docs(docs, language) for language in languages)]
     previous = last_build(store, inputs, outputs)
     done("load")
     if previous is not None:
@@ -118,7 +122,7 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
         return BuildResult(previous, target, timings, cpu_seconds, system_seconds, {"site": 1}, {"site": 0})
 
     try:
-        docs_made = _make_docs(project, docs, store, say, done, timings, cpu_seconds, system_seconds)
+        docs_made = _make_docs(project, languages, docs, store, say, done, timings, cpu_seconds, system_seconds)
     finally:
         gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
     if docs_made.trees is None:
@@ -142,10 +146,11 @@ class _DocsMade:
     data_time: int = 0
 
 
-def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: Callable[[str], None],
-               timings: dict[str, float], cpu_seconds: dict[str, float],
+def _make_docs(project: Project, languages: tuple[Language, ...], docs: Path, store: Store, say: Progress,
+               done: Callable[[str], None], timings: dict[str, float], cpu_seconds: dict[str, float],
                system_seconds: dict[str, float]) -> _DocsMade:
-    """Validate, compute, chart and write the docs folder (pages, downloads, images): every stage before MkDocs."""
+    """Validate, compute, chart and write each language's docs folder (pages, downloads, images): every stage
+    before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
@@ -170,10 +175,6 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: 
     done("compute")
 
     say("Drawing charts")
-    try:
-        languages = site_languages(project.mkdocs_yml)
-    except LanguageError as error:
-        raise SiteError(str(error)) from None
     # The images are drawn by other processes from the first chart made until the pages are written: the steps
     # between need only their paths. Without the cache every image is drawn again, into the same store.
     with images.Drawing(store, expected=2 * len(languages) * len(trends.dimensions_used), javascript=True) as drawing:
@@ -189,12 +190,12 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: 
         del specs, reused  # the images' specs, the largest thing no later stage reads
         # Another language's charts say the same in its words: made again each build (their images are in the store
         # under their specs, like any other).
+        agendas = {language.code: translated_agenda(agenda, language, languages[0]) for language in languages}
         charts_in = {languages[0].code: charts}
         for language in languages[1:]:
             with speaking(language):
-                charts_in[language.code] = _chart_specs(
-                    by_indicator, trends, translated_agenda(agenda, language, languages[0]), drawing,
-                    folder=language.folder)[0]
+                charts_in[language.code] = _chart_specs(by_indicator, trends, agendas[language.code], drawing,
+                                                        folder=language.folder)[0]
         done("charts")
         say("Reading the data releases")
         updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
@@ -221,7 +222,7 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: 
         written = {}
         for language in languages:
             with speaking(language):
-                translated = replace(content, agenda=translated_agenda(agenda, language, languages[0]),
+                translated = replace(content, agenda=agendas[language.code],
                                      packages=translated_packages(packages, agenda.translations, language,
                                                                   languages[0]),
                                      charts=charts_in[language.code])
@@ -237,8 +238,8 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: 
             files.update({f"data/{path}": found.path for path, found in downloads.items()})
         write_docs(tree, site_src_files(project.site_src, language, languages), files)
         with speaking(language):
-            nav = navigation(agenda if language.is_default else translated_agenda(agenda, language, languages[0]),
-                             packages, updates is not None, hand_written_pages(project.site_src, languages))
+            nav = navigation(agendas[language.code], packages, updates is not None,
+                             hand_written_pages(project.site_src, languages))
         trees.append(SiteTree(language, tree, nav))
     done("images")
     result = BuildResult(validated.report, None, timings, cpu_seconds, system_seconds,
@@ -246,14 +247,6 @@ def _make_docs(project: Project, docs: Path, store: Store, say: Progress, done: 
                          {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
                           "charts": pictures.misses}, pictures.workers_peak_mb)
     return _DocsMade(result, tuple(trees), _data_time(packages, agenda))
-
-
-def _docs_folders(project: Project, docs: Path) -> list[Path]:
-    """Each language's docs folder (the build checks their mkdocs.yml languages again, and reports them)."""
-    try:
-        return [language_docs(docs, language) for language in site_languages(project.mkdocs_yml)]
-    except LanguageError:
-        return [docs]
 
 
 def _write_pages(content: SiteContent, docs: Path) -> dict[str, Path]:
