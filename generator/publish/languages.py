@@ -58,18 +58,20 @@ def _fallback_note(language: Language, default: Language) -> str:
 
 
 def translated_texts(item, resource: str, item_id: str, fields: dict[str, str], translations: Translations,
-                     language: Language, default: Language):
+                     language: Language, default: Language, marked: bool = True):
     """`item` (a dataclass) with its texts (attribute → the column translations.csv names it by) in `language`; a
-    text without a translation stays as written, marked."""
+    text without a translation stays as written, marked (`marked`: else unmarked)."""
     if language.code == default.code:
         return item
     note = _fallback_note(language, default)
     changed = {}
     for attribute, column in fields.items():
         written = getattr(item, attribute)
-        if written:
-            found = translations.text(language.code, resource, item_id, column)
-            changed[attribute] = found if found is not None else Untranslated(written, note, default.code)
+        found = translations.text(language.code, resource, item_id, column)
+        if found is not None:
+            changed[attribute] = found
+        elif written and marked:
+            changed[attribute] = Untranslated(written, note, default.code)
     return replace(item, **changed)
 
 
@@ -108,30 +110,22 @@ def translated_agenda(agenda: Agenda, language: Language, default: Language) -> 
     a group's name stay as written unmarked, as most have one form in every language."""
     if language.code == default.code:
         return agenda
-    note = _fallback_note(language, default)
 
-    def text(resource: str, item_id: str, field: str, written: str, marked: bool = True) -> str:
-        found = agenda.translations.text(language.code, resource, item_id, field)
-        if found is not None or not written:
-            return found or written
-        return Untranslated(written, note, default.code) if marked else written
-
-    def texts(item, resource: str, *fields: str, marked: bool = True):
-        return replace(item, **{field: text(resource, item.id, field, getattr(item, field), marked)
-                                for field in fields})
+    def texts(item, resource: str, *fields: str, item_id: str | None = None, marked: bool = True):
+        return translated_texts(item, resource, item.id if item_id is None else item_id,
+                                {field: field for field in fields}, agenda.translations, language, default, marked)
 
     return replace(
         agenda,
         goals=tuple(texts(goal, "goals", "title", "summary") for goal in agenda.goals),
         indicators=tuple(texts(item, "indicators", "title", "definition", "source", "next_update")
                          for item in agenda.indicators),
-        units={key: replace(texts(unit, "units", "label"), symbol=text("units", key, "symbol", unit.symbol, False))
+        units={key: texts(texts(unit, "units", "label"), "units", "symbol", marked=False)
                for key, unit in agenda.units.items()},
         dimensions=tuple(texts(dimension, "dimensions", "label", "description") for dimension in agenda.dimensions),
         geographies={key: texts(place, "geographies", "name", marked=False)
                      for key, place in agenda.geographies.items()},
-        initiative=replace(agenda.initiative, vision=text("initiative", "initiative", "vision",
-                                                          agenda.initiative.vision)),
+        initiative=texts(agenda.initiative, "initiative", "vision", item_id="initiative"),
     )
 
 
@@ -175,13 +169,18 @@ def _language(code: str, name: str, folder: str) -> Language:
                             "(use one such as en, es, fr or pt-BR).") from None
     if code == DEFAULT_CODE:
         return Language(code, name, folder)
-    catalogue = LOCALES / code / "LC_MESSAGES" / "messages.po"
+    catalogue = catalogue_path(code)
     if not catalogue.is_file():
         raise LanguageError(
             f"mkdocs.yml names the language {code!r}, which has no message catalogue: copy "
             f"generator/publish/locales/messages.pot to generator/publish/locales/{code}/LC_MESSAGES/messages.po "
             "and translate it.")
     return Language(code, name, folder, load_catalogue(catalogue, code))
+
+
+def catalogue_path(code: str) -> Path:
+    """A language's message catalogue, the file its translators edit."""
+    return LOCALES / code / "LC_MESSAGES" / "messages.po"
 
 
 def load_catalogue(path: Path, code: str) -> gettext_module.GNUTranslations:

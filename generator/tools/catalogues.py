@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from generator.publish.languages import LOCALES
+from generator.publish.languages import LOCALES, catalogue_path
 
 GENERATOR = Path(__file__).resolve().parents[1]
 TEMPLATE = LOCALES / "messages.pot"
@@ -62,7 +62,7 @@ def update() -> list[str]:
     changed = []
     wanted = {TEMPLATE: _po_bytes(template)}
     for code in languages():
-        path = LOCALES / code / "LC_MESSAGES" / "messages.po"
+        path = catalogue_path(code)
         catalogue = _read(path, code.replace("-", "_"))
         catalogue.update(template, no_fuzzy_matching=True)
         catalogue.obsolete.clear()
@@ -85,7 +85,7 @@ def problems() -> list[str]:
         found.append(f"{TEMPLATE.relative_to(GENERATOR.parent)} is out of date ({len(marked - listed)} new texts, "
                      f"{len(listed - marked)} unused): run python -m generator.tools.catalogues")
     for code in languages():
-        path = LOCALES / code / "LC_MESSAGES" / "messages.po"
+        path = catalogue_path(code)
         catalogue = _read(path, code.replace("-", "_"))
         missing = [message.id for message in catalogue if message.id and (not message.string or message.fuzzy)]
         missing += sorted(str(text) for text in marked - {message.id for message in catalogue if message.id})
