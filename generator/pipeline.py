@@ -4,11 +4,12 @@
     validate   the agenda and packages → Validated (invalid data stop the build here, publishing nothing)
     compute    the one observations table, and each indicator's trends
     charts     each indicator's chart specs, tables and descriptions, and the specs of the images to draw
-    images     the headline charts and sparklines, drawn by other processes while history, downloads and pages run
     history    the data releases, from the repository's history
     downloads  the open data files
-    pages      the Markdown pages, and each chart's spec file
-    mkdocs     the site, from the docs folder those wrote
+    pages      the Markdown pages and each chart's spec file: each language's docs folder
+    mkdocs     the site, from those docs folders, into a folder beside the published one
+    images     the headline charts and sparklines, drawn by other processes from the end of validate to here, put in
+               that folder, which then replaces the published site
 
 Every step that keeps results between builds keeps them in the one store of `generator.cache`, under a key of
 everything they are made from: an indicator's trends and charts under a hash of its rows, the agenda and the
@@ -45,8 +46,8 @@ from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.publish.pages import Download, SiteContent, iter_pages, navigation
 from generator.publish.languages import (N_, Language, LanguageError, site_languages, speaking, translated_agenda,
                                          translated_packages)
-from generator.publish.site import (SiteError, SiteTree, WrittenFile, build_site, hand_written_pages, language_docs,
-                                    read_narratives, site_src_files, write_docs, write_files)
+from generator.publish.site import (SiteError, SiteTree, WrittenFile, add_late_files, hand_written_pages, language_docs,
+                                    read_narratives, site_src_files, staged_site, write_docs, write_files)
 from generator.validate import validate_project
 
 GENERATOR = Path(__file__).resolve().parent
@@ -121,41 +122,51 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
             spent.update({stage: 0.0 for stage in STAGES if stage not in spent})
         return BuildResult(previous, target, timings, cpu_seconds, system_seconds, {"site": 1}, {"site": 0})
 
-    try:
-        docs_made = _make_docs(project, languages, docs, store, say, done, timings, cpu_seconds, system_seconds)
-    finally:
-        gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
-    if docs_made.trees is None:
-        return docs_made.result
-    # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
-    # national site, and with both at once the build's memory peaked here.
-    gc.collect()
-    say("Building the site with MkDocs")
-    build_site(project, docs_made.trees, target, docs_made.data_time)
-    if cache:
-        remember_build(store, inputs, outputs, docs_made.result.report)
-        store.prune()
-    done("mkdocs")
-    return replace(docs_made.result, site_dir=target)
-
-
-@dataclass(frozen=True)
-class _DocsMade:
-    result: BuildResult  # with no site yet
-    trees: tuple[SiteTree, ...] | None  # one per language; None when the data were invalid and no docs were written
-    data_time: int = 0
-
-
-def _make_docs(project: Project, languages: tuple[Language, ...], docs: Path, store: Store, say: Progress,
-               done: Callable[[str], None], timings: dict[str, float], cpu_seconds: dict[str, float],
-               system_seconds: dict[str, float]) -> _DocsMade:
-    """Validate, compute, chart and write each language's docs folder (pages, downloads, images): every stage
-    before MkDocs."""
     say("Validating packages")
     validated = validate_project(project)
     done("validate")
     if not validated.report.valid:
-        return _DocsMade(BuildResult(validated.report, None, timings, cpu_seconds, system_seconds), None)
+        return BuildResult(validated.report, None, timings, cpu_seconds, system_seconds)
+    # The images are drawn by other processes from here until MkDocs has run, which needs only their paths: Vega's
+    # bundle while the trends are computed, then each chart as soon as its spec is made. Without the cache every
+    # image is drawn again, into the same store.
+    expected = 2 * len(languages) * len(validated.agenda.indicators)
+    with images.Drawing(store, expected=expected, javascript=True) as drawing:
+        try:
+            docs_made = _make_docs(project, validated, languages, docs, store, drawing, say, done)
+        finally:
+            gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
+        # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
+        # national site, and with both at once the build's memory peaked here.
+        gc.collect()
+        say("Building the site with MkDocs")
+        with staged_site(project, docs_made.trees, target, docs_made.data_time) as staging:
+            done("mkdocs")
+            say("Waiting for the chart images")
+            pictures = drawing.wait()
+            add_late_files(staging, docs_made.trees)
+    if cache:
+        remember_build(store, inputs, outputs, validated.report)
+        store.prune()
+    done("images")
+    return BuildResult(validated.report, target, timings, cpu_seconds, system_seconds,
+                       {"site": 0, "indicators": docs_made.reused, "charts": pictures.hits},
+                       {"site": 1 if store.reuse else 0, "indicators": docs_made.computed, "charts": pictures.misses},
+                       pictures.workers_peak_mb)
+
+
+@dataclass(frozen=True)
+class _DocsMade:
+    trees: tuple[SiteTree, ...]  # one per language, each naming the images it is still waiting for
+    data_time: int
+    reused: int  # indicators whose trends and charts were taken from the store
+    computed: int
+
+
+def _make_docs(project: Project, validated, languages: tuple[Language, ...], docs: Path, store: Store,
+               drawing: images.Drawing, say: Progress, done: Callable[[str], None]) -> _DocsMade:
+    """Compute, chart and write each language's docs folder (pages, downloads; the images `drawing` is drawing are
+    named, to be put in after MkDocs): every step between validating and MkDocs."""
     agenda, packages = validated.agenda, validated.packages
     _keep_out_of_collections()
 
@@ -175,78 +186,64 @@ def _make_docs(project: Project, languages: tuple[Language, ...], docs: Path, st
     done("compute")
 
     say("Drawing charts")
-    # The images are drawn by other processes from the first chart made until the pages are written: the steps
-    # between need only their paths. Without the cache every image is drawn again, into the same store.
-    with images.Drawing(store, expected=2 * len(languages) * len(trends.dimensions_used), javascript=True) as drawing:
-        charts, specs = _chart_specs(by_indicator, computed, agenda, drawing)
-        store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
-        for indicator_id, result in reused.items():
-            charts[indicator_id] = list(result.charts)
-            for key, spec in result.specs.items():
-                drawing.draw(key, spec, png=_has_png(key))
-            specs.update(result.specs)
-        sparklines = {key.split("/")[1] for key in specs if not _has_png(key)}
-        reused_count = len(reused)
-        del specs, reused  # the images' specs, the largest thing no later stage reads
-        # Another language's charts say the same in its words: made again each build (their images are in the store
-        # under their specs, like any other).
-        agendas = {language.code: translated_agenda(agenda, language, languages[0]) for language in languages}
-        charts_in = {languages[0].code: charts}
-        for language in languages[1:]:
-            with speaking(language):
-                charts_in[language.code] = _chart_specs(by_indicator, trends, agendas[language.code], drawing,
-                                                        folder=language.folder)[0]
-        done("charts")
-        say("Reading the data releases")
-        updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
-        done("history")
-        say("Writing downloads")
-        downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
-        done("downloads")
-        say("Writing pages")
-        content = SiteContent(
-            agenda=agenda,
-            packages=packages,
-            observations=observations,
-            trends=trends,
-            scoreboard=scoreboard(trends, [indicator.id for indicator in agenda.indicators]),
-            goal_scoreboards=scoreboards_by_goal(trends, agenda),
-            charts=charts,
-            sparklines=sparklines,
-            downloads=_download_list(downloads, observations),
-            narratives=read_narratives(project.site_src),
-            updates=updates,
-            report=validated.report,
-            default_language=languages[0],
-        )
-        written = {}
-        for language in languages:
-            with speaking(language):
-                translated = replace(content, agenda=agendas[language.code],
-                                     packages=translated_packages(packages, agenda.translations, language,
-                                                                  languages[0]),
-                                     charts=charts_in[language.code])
-                written[language.code] = _write_pages(translated, language_docs(docs, language))
-        done("pages")
-        say("Waiting for the chart images")
-        pictures = drawing.wait()
+    charts, specs = _chart_specs(by_indicator, computed, agenda, drawing)
+    store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
+    for indicator_id, result in reused.items():
+        charts[indicator_id] = list(result.charts)
+        for key, spec in result.specs.items():
+            drawing.draw(key, spec, png=_has_png(key))
+        specs.update(result.specs)
+    sparklines = {key.split("/")[1] for key in specs if not _has_png(key)}
+    reused_count = len(reused)
+    del specs, reused  # the images' specs, the largest thing no later stage reads
+    # Another language's charts say the same in its words: made again each build (their images are in the store
+    # under their specs, like any other).
+    agendas = {language.code: translated_agenda(agenda, language, languages[0]) for language in languages}
+    charts_in = {languages[0].code: charts}
+    for language in languages[1:]:
+        with speaking(language):
+            charts_in[language.code] = _chart_specs(by_indicator, trends, agendas[language.code], drawing,
+                                                    folder=language.folder)[0]
+    done("charts")
+    say("Reading the data releases")
+    updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
+    done("history")
+    say("Writing downloads")
+    downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
+    done("downloads")
+    say("Writing pages")
+    content = SiteContent(
+        agenda=agenda,
+        packages=packages,
+        observations=observations,
+        trends=trends,
+        scoreboard=scoreboard(trends, [indicator.id for indicator in agenda.indicators]),
+        goal_scoreboards=scoreboards_by_goal(trends, agenda),
+        charts=charts,
+        sparklines=sparklines,
+        downloads=_download_list(downloads, observations),
+        narratives=read_narratives(project.site_src),
+        updates=updates,
+        report=validated.report,
+        default_language=languages[0],
+    )
     trees = []
+    images_drawn = drawing.files()
     for language in languages:
         tree = language_docs(docs, language)
-        files = {**written[language.code], **_images_of(pictures.files(), language, languages)}
+        with speaking(language):
+            translated = replace(content, agenda=agendas[language.code],
+                                 packages=translated_packages(packages, agenda.translations, language, languages[0]),
+                                 charts=charts_in[language.code])
+            files = _write_pages(translated, tree)
+            nav = navigation(agendas[language.code], packages, updates is not None,
+                             hand_written_pages(project.site_src, languages))
         if language.is_default:
             files.update({f"data/{path}": found.path for path, found in downloads.items()})
         write_docs(tree, site_src_files(project.site_src, language, languages), files)
-        with speaking(language):
-            nav = navigation(agendas[language.code], packages, updates is not None,
-                             hand_written_pages(project.site_src, languages))
-        trees.append(SiteTree(language, tree, nav))
-    done("images")
-    result = BuildResult(validated.report, None, timings, cpu_seconds, system_seconds,
-                         {"site": 0, "indicators": reused_count, "charts": pictures.hits},
-                         {"site": 1 if store.reuse else 0, "indicators": len(keys) - reused_count,
-                          "charts": pictures.misses}, pictures.workers_peak_mb)
-    return _DocsMade(result, tuple(trees), _data_time(packages, agenda))
+        trees.append(SiteTree(language, tree, nav, late=_images_of(images_drawn, language, languages)))
+    done("pages")
+    return _DocsMade(tuple(trees), _data_time(packages, agenda), reused_count, len(keys) - reused_count)
 
 
 def _write_pages(content: SiteContent, docs: Path) -> dict[str, Path]:

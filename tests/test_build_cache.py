@@ -117,7 +117,7 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
                             "--json", str(output))
     assert result.returncode == 0, result.stderr
     summary = json.loads(output.read_text(encoding="utf-8"))
-    stages = ["load", "validate", "compute", "charts", "history", "downloads", "pages", "images", "mkdocs"]
+    stages = ["load", "validate", "compute", "charts", "history", "downloads", "pages", "mkdocs", "images"]
     assert summary["stages"] == stages
     runs = {(row["scale"], row["kind"]): row for row in summary["rows"]}
     assert set(runs) == {(scale, kind) for scale in ("example", "generated") for kind in ("build", "rebuild", "1 change")} \

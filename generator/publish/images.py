@@ -64,9 +64,10 @@ class Images:
 class Drawing:
     """Images being drawn by other processes while the build goes on: `draw` each as its spec is made, then `wait`.
 
-    Drawing is the longest stage of a cold build, and the stages after the charts (history, downloads, pages) need
-    only the images' paths, known before they are drawn: so the images are drawn on the other core from the first
-    chart made until the pages are written. Each is drawn into the store unless it is there already.
+    Drawing is the longest stage of a cold build, and the stages after the charts (history, downloads, pages and
+    MkDocs) need only the images' paths, known before they are drawn (`files`): so the images are drawn on the other
+    core from the first chart made until MkDocs has run, and Vega's bundle before that, while the trends are
+    computed. Each is drawn into the store unless it is there already.
     """
 
     def __init__(self, store: Store, workers: int | None = None, expected: int = 0, javascript: bool = False) -> None:
@@ -102,6 +103,10 @@ class Drawing:
         self._queued.append((spec, VEGA_LITE_VERSION, str(svg), str(self._pngs[key]) if png else None))
         if len(self._queued) >= CHUNK:
             self._submit()
+
+    def files(self) -> dict[str, Path]:
+        """Where each image handed so far will be, as `Images.files` names them: known before it is drawn."""
+        return Images(self._svgs, self._pngs, 0, 0, javascript=self._javascript).files()
 
     def _submit(self) -> None:
         if not self._queued:

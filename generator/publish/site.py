@@ -12,9 +12,9 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -22,6 +22,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
 
 from generator.cache import replace_folder
 from generator.load.project import Project
@@ -203,29 +204,56 @@ def _site_src_files(site_src: Path) -> dict[str, bytes]:
 
 @dataclass(frozen=True)
 class SiteTree:
-    """One language's part of the site: its docs folder and navigation, published in its folder of the site."""
+    """One language's part of the site: its docs folder and navigation, published in its folder of the site.
+
+    `late`: files of the tree still being made while MkDocs runs (the chart images, drawn by other processes), by
+    their path in it. MkDocs knows of them, so links to them are checked as to any file, but they are put in the
+    site and the docs folder only once made (`add_late_files`).
+    """
 
     language: Language
     docs: Path
     nav: list
+    late: dict[str, Path] = field(default_factory=dict)
 
 
 def build_site(project: Project, trees: tuple[SiteTree, ...] | list[SiteTree], site_dir: Path,
                build_time: int) -> None:
     """Run MkDocs, once per language (the default language's tree first, at the root), into a temporary folder and
     only then replace `site_dir`: a failed build publishes nothing."""
+    with staged_site(project, trees, site_dir, build_time) as staging:
+        add_late_files(staging, trees)
+
+
+@contextmanager
+def staged_site(project: Project, trees: tuple[SiteTree, ...] | list[SiteTree], site_dir: Path,
+                build_time: int) -> Iterator[Path]:
+    """MkDocs run once per language (the default language's tree first, at the root) into a new folder beside
+    `site_dir`, which replaces it when the block ends, once the block has added what is still being made
+    (`add_late_files`). Nothing is published if MkDocs or the block fails."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        with _reproducible(build_time), _quiet_mkdocs():
-            for tree in trees:
-                _build_tree(project, tree, [other.language for other in trees], staging / tree.language.folder)
+        try:
+            with _reproducible(build_time), _quiet_mkdocs():
+                for tree in trees:
+                    _build_tree(project, tree, [other.language for other in trees], staging / tree.language.folder)
+        except (MkDocsException, SystemExit) as error:
+            raise SiteError(f"MkDocs could not build the site: {error}") from error
+        yield staging
         replace_folder(site_dir, staging)
-    except (MkDocsException, SystemExit) as error:
-        raise SiteError(f"MkDocs could not build the site: {error}") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def add_late_files(staging: Path, trees: tuple[SiteTree, ...] | list[SiteTree]) -> None:
+    """Each tree's late files, now made, into the staged site and into the tree's docs folder (which stays what the
+    site is made of, for `serve` and the next build)."""
+    for tree in trees:
+        for path, made in tree.late.items():
+            _write_if_changed(staging / tree.language.folder / path, made)
+            _write_if_changed(tree.docs / path, made)
 
 
 def _build_tree(project: Project, tree: SiteTree, languages: list[Language], site_dir: Path) -> None:
@@ -247,6 +275,7 @@ def _build_tree(project: Project, tree: SiteTree, languages: list[Language], sit
             config.plugins["indicators-languages"] = _LanguageLinks(tree.language, languages)
         config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
         config.plugins["indicators-linked-files"] = _LinkedStaticFiles(tree.docs.resolve())
+        config.plugins["indicators-late-files"] = _LateFiles(tree.late)
         config.plugins["indicators-share-image"] = _ShareImage()
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -353,6 +382,26 @@ class _ShareImage(BasePlugin):
         tags = (f'<meta property="og:image" content="{html.escape(address)}">'
                 f'<meta property="og:title" content="{html.escape(page.title or "")}">')
         return output.replace("</head>", f"{tags}</head>", 1)
+
+
+class _LateFiles(BasePlugin):
+    """A tree's late files (`SiteTree.late`) among MkDocs' files, so that links to them are checked, but not copied
+    by it: they are not made yet, and `add_late_files` puts them in."""
+
+    def __init__(self, late: dict[str, Path]) -> None:
+        super().__init__()
+        self.late = late
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for path, made in self.late.items():
+            if files.get_file_from_path(path) is None:
+                files.append(_NotCopied.generated(config, path, abs_src_path=str(made)))
+        return files
+
+
+class _NotCopied(File):
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
 
 
 class _LinkedStaticFiles(BasePlugin):
