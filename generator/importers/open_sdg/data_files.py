@@ -82,12 +82,11 @@ def read_data_file(path: Path, source: Path) -> DataFile:
             reported.append(ReportedRow(line, "wrong-cell-count", f"The row has {len(record)} cells and the header "
                                         f"{len(header)}: a comma is missing or a value holding one is not quoted."))
         else:
-            records.append(record)
+            records.append([cell.strip() for cell in record])
             lines.append(line)
     header = header or []
-    table = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(columns=header)
-    for name in header:
-        table[name] = map_unique(table[name], str.strip) if len(table) else table[name].astype(object)
+    table = pd.DataFrame(records, columns=header, dtype=object) if records else \
+        pd.DataFrame(columns=header).astype(object)
     table["_line"] = np.array(lines, dtype=np.int64)
     indicator = indicator_id(path.stem[len("indicator_"):])
     return DataFile(shown, indicator, header, table, rows_in_file, reported)
