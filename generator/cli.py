@@ -166,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
                              description="Validate, compute trends, draw charts, write pages and downloads, and "
                                          "build the site. Invalid data publish nothing (exit 1).")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: site/)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="make everything afresh and keep nothing for a next build, as the publishing workflow "
+                            "does: it starts from nothing, and what it kept would be thrown away")
     build.set_defaults(run=_build, stage="starting the build")  # then each stage's name
 
     changes = verbs.add_parser("check-changes", help="check that a pull request keeps to one partner's folder",
@@ -417,7 +420,7 @@ def _build(project: Project, arguments) -> int:
                 arguments.doing.stage = stage[:1].lower() + stage[1:]
                 status.update(stage + " …")
 
-            result = api.build(project, arguments.site_dir, progress=progress)
+            result = api.build(project, arguments.site_dir, progress=progress, cache=not arguments.no_cache)
     except SiteError as error:
         console.print(f"[bold red]The site was not built:[/] {error}", highlight=False)
         return EXIT_INVALID

@@ -120,7 +120,7 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     stages = ["load", "validate", "compute", "charts", "history", "downloads", "pages", "mkdocs", "images"]
     assert summary["stages"] == stages
     runs = {(row["scale"], row["kind"]): row for row in summary["rows"]}
-    assert set(runs) == {(scale, kind) for scale in ("example", "generated") for kind in ("build", "rebuild", "1 change")} \
+    assert set(runs) == {(scale, kind) for scale in ("example", "generated") for kind in ("build", "kept", "rebuild", "1 change")} \
         | {("doubling-n", "build"), ("doubling-2n", "build")}, "the example is always built: it is the baseline"
     assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
     for row in summary["rows"]:
@@ -129,6 +129,9 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
         assert all(0 <= row["stage_user_cpu_seconds"][stage] <= row["stage_cpu_seconds"][stage] + 0.001
                    for stage in stages)
     assert runs[("generated", "build")]["cache_misses"]["charts"] > 0
+    assert runs[("generated", "build")]["cache_misses"]["indicators"] == 0, "as published: nothing kept"
+    kept = runs[("generated", "kept")]
+    assert kept["cache_misses"]["indicators"] == 4 and kept["cache_misses"]["charts"] > 0, "cold again, keeping"
     assert runs[("generated", "rebuild")]["cache_hits"]["site"] == 1
     changed = runs[("generated", "1 change")]
     assert changed["cache_misses"]["indicators"] == 1 and changed["cache_hits"]["indicators"] == 3
@@ -145,3 +148,14 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     assert "doubling (2N / N user CPU seconds, least of 2 builds each)" in result.stdout
     assert "generated" in result.stdout
     assert not list(tmp_path.glob("build-benchmark-*")), "the generated projects are removed"
+
+
+def test_build_no_cache_as_the_publishing_workflow_keeps_nothing_for_a_next_build(project_copy):
+    result = run_indicators(project_copy.root, "build", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert (project_copy.root / "site" / "index.html").is_file()
+    kept = project_copy.build_folder / "cache"
+    assert not (kept / "indicators").exists() and not (kept / "builds").exists(), "no trends, charts or stamp kept"
+    again = run_indicators(project_copy.root, "build")
+    assert again.returncode == 0 and "Built" in again.stderr
+    assert (kept / "indicators").is_dir() and (kept / "builds").is_dir(), "a build without the option keeps them"
