@@ -46,8 +46,10 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
     # file keeps every text exact, the per-indicator files are for spreadsheets.
     exact = {name: cells(table[name]) for name in published}
     yield "observations.csv", iter_rows(published, [exact[name] for name in published])
+    # A number is written the same in both.
+    safe = {name: exact[name] if pd.api.types.is_numeric_dtype(table[name].dtype)
+            else cells(table[name], text=formula_safe) for name in published}
     del exact
-    safe = {name: cells(table[name], text=formula_safe) for name in published}
     values = {name: _values_at(table[name]) for name in published}
     directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
     trend_records = {indicator.id: _indicator_trend_record(trends.indicators[indicator.id])

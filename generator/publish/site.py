@@ -144,7 +144,13 @@ class WrittenFile:
     path: Path
     size: int  # bytes
     sha256: str
-    lines: int  # line ends
+
+    @property
+    def lines(self) -> int:
+        """Its line ends, counted when asked: the data page gives the rows of only a few small tables, and counting
+        those of every file (gigabytes at national scale) cost seconds of every build."""
+        with self.path.open("rb") as file:
+            return sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, bytes | Iterable[bytes | memoryview]]]
@@ -156,8 +162,7 @@ def write_files(folder: Path, files: Iterable[tuple[str, bytes | Iterable[bytes 
     for path, data in files:
         if isinstance(data, bytes):
             _write_if_changed(folder / path, data)
-            written[path] = WrittenFile(folder / path, len(data), hashlib.sha256(data).hexdigest(),
-                                        data.count(b"\n"))
+            written[path] = WrittenFile(folder / path, len(data), hashlib.sha256(data).hexdigest())
         else:
             written[path] = _write_pieces(folder / path, data)
     return written
@@ -167,7 +172,7 @@ def _write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> WrittenFi
     """The pieces written into a new file beside `path`, which then takes its place unless `path` held the same
     bytes already (kept as it was, like `_write_if_changed`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    digest, size, lines = hashlib.sha256(), 0, 0
+    digest, size = hashlib.sha256(), 0
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         with partial.open("wb") as file:
@@ -175,7 +180,6 @@ def _write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> WrittenFi
                 file.write(piece)
                 digest.update(piece)
                 size += len(piece)
-                lines += bytes(piece).count(b"\n")
         if path.is_file() and not path.is_symlink() and path.stat().st_size == size \
                 and filecmp.cmp(path, partial, shallow=False):
             partial.unlink()
@@ -185,7 +189,7 @@ def _write_pieces(path: Path, pieces: Iterable[bytes | memoryview]) -> WrittenFi
             partial.replace(path)  # a new file: the old one may be published
     finally:
         partial.unlink(missing_ok=True)
-    return WrittenFile(path, size, digest.hexdigest(), lines)
+    return WrittenFile(path, size, digest.hexdigest())
 
 
 def _site_src_files(site_src: Path) -> dict[str, bytes]:
