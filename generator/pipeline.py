@@ -28,8 +28,9 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from generator import STAGES, __version__
@@ -179,14 +180,25 @@ def _make_docs(project: Project, validated, languages: tuple[Language, ...], doc
     reused = stored_results(store, keys)
     # Only the indicators without stored results are computed and charted; the others are taken as stored.
     changed = observations[~observations["indicator"].isin(list(reused))] if reused else observations
-    computed = compute_trends(changed, agenda)
+    by_indicator = IndicatorRows.of(observations, agenda.dimension_ids, {})
+    # A part of the indicators at a time, each charted as soon as its trends are computed: the images are drawn on
+    # the other core from the first part's charts on, not only once every trend is computed.
+    parts, charts, specs = [], {}, {}
+    for part_rows in _parts_of(changed):
+        say("Computing trends")
+        part = compute_trends(part_rows, agenda)
+        _keep_out_of_collections()
+        done("compute")
+        say("Drawing charts")
+        part_charts, part_specs = _chart_specs(replace(by_indicator, dimensions=part.dimensions_used), part, agenda,
+                                               drawing)
+        charts.update(part_charts)
+        specs.update(part_specs)
+        parts.append(part)
+        done("charts")
+    computed = combined(parts, agenda)
     trends = merged(computed, reused)
-    by_indicator = IndicatorRows.of(observations, agenda.dimension_ids, trends.dimensions_used)
-    _keep_out_of_collections()
-    done("compute")
-
-    say("Drawing charts")
-    charts, specs = _chart_specs(by_indicator, computed, agenda, drawing)
+    by_indicator = replace(by_indicator, dimensions=dict(trends.dimensions_used))
     store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
     for indicator_id, result in reused.items():
         charts[indicator_id] = list(result.charts)
@@ -299,6 +311,25 @@ def _chart_specs(by_indicator: IndicatorRows, trends, agenda, drawing: images.Dr
             drawing.draw(key, spec, png=_has_png(key))
         specs.update(made)
     return charts, specs
+
+
+# Indicators computed and charted at a time (`_parts_of`): enough that the work on a part is worth its overhead,
+# few enough that the first part's images start soon.
+INDICATORS_PER_PART = 50
+PARTS = 8
+
+
+def _parts_of(observations: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    """The table's rows a part of its indicators at a time (about a PARTS-th, at least INDICATORS_PER_PART), each
+    part's rows in the table's order; a small table in one part."""
+    found = observations.groupby("indicator", sort=False, observed=True).indices if len(observations) else {}
+    ids = list(found)
+    size = max(INDICATORS_PER_PART, -(-len(ids) // PARTS))
+    if len(ids) <= size:
+        yield observations
+        return
+    for start in range(0, len(ids), size):
+        yield observations.take(np.sort(np.concatenate([found[key] for key in ids[start:start + size]])))
 
 
 def _has_png(image_key: str) -> bool:
@@ -472,6 +503,22 @@ def results_of(trends: Trends, charts: dict[str, list[Chart]], specs: dict[str, 
         charts=tuple(charts.get(indicator_id, ())),
         specs=specs_by_indicator.get(indicator_id, {}),
     ) for indicator_id in indicator_ids}
+
+
+def combined(parts: list[Trends], agenda) -> Trends:
+    """The Trends of parts of the indicators (each computed from its indicators' rows) as one, as computing them
+    together gives them: series in the order of their indicators' ids, each indicator's summary from its own part."""
+    if len(parts) == 1:
+        return parts[0]
+    used = {key: value for part in parts for key, value in part.dimensions_used.items()}
+    own = {key: part.indicators[key] for part in parts for key in part.dimensions_used}
+    order = {indicator_id: position for position, indicator_id in enumerate(sorted(used))}
+    series = sorted((trend for part in parts for trend in part.series), key=lambda trend: order[trend.indicator])
+    # An indicator without rows has the same summary in every part: the last's.
+    return Trends(series=tuple(series),
+                  indicators={indicator.id: own.get(indicator.id, parts[-1].indicators[indicator.id])
+                              for indicator in agenda.indicators},
+                  dimensions_used=used)
 
 
 def merged(computed: Trends, reused: dict[str, IndicatorResult]) -> Trends:

@@ -56,6 +56,24 @@ def test_two_builds_without_a_shared_cache_write_identical_files(first_build, tm
     assert not any(name.endswith("sparkline.png") for name in pngs)
 
 
+def test_trends_computed_and_charted_a_part_of_the_indicators_at_a_time_are_those_computed_at_once(
+        first_build, tmp_path, monkeypatch):
+    from generator import pipeline
+    from generator.compute.observations import observations_table
+
+    root, first = first_build
+    # The example's 16 indicators in six parts, not at once as first_build made them (fewer than INDICATORS_PER_PART).
+    monkeypatch.setattr(pipeline, "INDICATORS_PER_PART", 3)
+    validated = api.validate(Project(root))
+    observations = observations_table(validated.packages, validated.agenda)
+    cut = list(pipeline._parts_of(observations))
+    assert len(cut) == 6 and sum(len(part) for part in cut) == len(observations)
+    parts = api.build(Project(root), tmp_path / "parts" / "site", docs_dir=tmp_path / "parts" / "docs", cache=False)
+    assert parts.ok
+    assert_identical(root / "docs", tmp_path / "parts" / "docs")
+    assert_identical(root / "site", tmp_path / "parts" / "site")
+
+
 def test_a_change_to_one_value_recomputes_and_re_renders_only_its_indicator(first_build, tmp_path):
     # The shared first build, copied with its chart cache: this test changes the project.
     shutil.copytree(first_build[0], tmp_path / "project", symlinks=True)
