@@ -6,11 +6,6 @@ limit lowered for the test, and inputs that are valid, where the corpus only hol
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
