@@ -19,6 +19,7 @@ imported row is left out. Every indicator lists the dimensions its rows use.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -201,7 +202,7 @@ def map_file(raw: DataFile, meta: dict, places: Places, today: date, taken: set[
     observations = observations[[*OBSERVATION_FIELDS_BEFORE, *sorted(dimensions_used),
                                  "unit", "value", "status", "note"]]
     for indicator in indicators:
-        rows = observations[observations["indicator"] == indicator.id]
+        rows = observations if len(indicators) == 1 else observations[observations["indicator"] == indicator.id]
         indicator.dimensions = {key for key in dimensions_used if (rows[key] != "").any()}
         indicator.decimals = _decimals(pd.to_numeric(rows["value"].where(rows["value"] != "", None),
                                                      errors="coerce"))
@@ -283,10 +284,12 @@ def _short_slug(text: str) -> str:
     return cut if cut else whole[:SERIES_SLUG_LENGTH]
 
 
+PLAIN_DECIMAL = re.compile(r"-?(\d+\.?\d*|\.\d+)", re.ASCII)
+
+
 def _number_text(text: pd.Series, number: pd.Series) -> pd.Series:
     """The value as written when it is a plain decimal number, else the number in plain decimal notation."""
-    plain = text.astype("string[pyarrow]").str.fullmatch(r"-?(\d+\.?\d*|\.\d+)").fillna(False).astype(bool)
-    plain = plain | (text == "")
+    plain = map_unique(text, lambda value: value == "" or PLAIN_DECIMAL.fullmatch(value) is not None).astype(bool)
     if plain.all():
         return text
     rewritten = number[~plain].map(lambda value: "" if pd.isna(value) else
