@@ -137,8 +137,10 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
             docs_made = _make_docs(project, validated, languages, docs, store, drawing, say, done)
         finally:
             gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
-        # Only now, with the tables, trends and charts the docs were made from gone: MkDocs holds every page of a
-        # national site, and with both at once the build's memory peaked here.
+        report = validated.report
+        del validated
+        # Only now, with the packages, tables, trends and charts the docs were made from gone: MkDocs holds every
+        # page of a national site, and with both at once the build's memory peaked here.
         gc.collect()
         say("Building the site with MkDocs")
         with staged_site(project, docs_made.trees, target, docs_made.data_time) as staging:
@@ -147,10 +149,10 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
             pictures = drawing.wait()
             add_late_files(staging, docs_made.trees)
     if cache:
-        remember_build(store, inputs, outputs, validated.report)
+        remember_build(store, inputs, outputs, report)
         store.prune()
     done("images")
-    return BuildResult(validated.report, target, timings, cpu_seconds, system_seconds,
+    return BuildResult(report, target, timings, cpu_seconds, system_seconds,
                        {"site": 0, "indicators": docs_made.reused, "charts": pictures.hits},
                        {"site": 1 if store.reuse else 0, "indicators": docs_made.computed, "charts": pictures.misses},
                        pictures.workers_peak_mb)
