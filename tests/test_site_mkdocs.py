@@ -1,5 +1,6 @@
 """The MkDocs stage on a small docs folder: verbatim blocks reach the page as written and stay out of the search
-index, static files are linked rather than copied, and strict mode still fails a broken link."""
+index, static files are linked rather than copied, late files (the images) are linked to before they exist and
+published only with the site, and strict mode still fails a broken link."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 
 from generator.load.project import Project
 from generator.publish.languages import ENGLISH
-from generator.publish.site import (VERBATIM_END, VERBATIM_START, SiteError, SiteTree, build_site, site_src_files,
-                                    write_docs)
+from generator.publish.site import (VERBATIM_END, VERBATIM_START, SiteError, SiteTree, add_late_files, build_site,
+                                    site_src_files, staged_site, write_docs)
 from conftest import REPO
 
 TABLE = """<div class="table-scroll"><table>
@@ -95,6 +96,28 @@ def test_static_files_are_linked_into_the_site_and_a_broken_link_still_fails(pro
         build(project, page("# Home\n\n[The data](data/values.csv)\n"), {"data/other.csv": b"x\n"})
     assert "contains a link 'data/values.csv', but the target is not found" in caplog.text
     assert published.read_bytes() == data, "a failed build leaves the previous site as it was"
+
+
+def test_late_files_are_known_to_mkdocs_while_being_made_and_published_only_with_the_site(project, tmp_path):
+    docs, site = project.root / "docs", project.root / "site"
+    assets = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
+    write_docs(docs, {}, {**{path: text.encode() for path, text in page("# Home\n\n![A chart](chart.svg)\n").items()},
+                          **assets})
+    drawn = tmp_path / "store" / "chart.svg"  # not yet drawn while MkDocs runs: strict mode still accepts the link
+    tree = SiteTree(ENGLISH, docs, [{"Home": "index.md"}, {"Other": "other.md"}], late={"chart.svg": drawn})
+    with staged_site(project, [tree], site, build_time=1_600_000_000) as staging:
+        assert not (staging / "chart.svg").exists() and not site.exists(), "nothing is published before the block ends"
+        drawn.parent.mkdir()
+        drawn.write_bytes(b"<svg/>")
+        add_late_files(staging, [tree])
+    assert (site / "chart.svg").read_bytes() == (docs / "chart.svg").read_bytes() == b"<svg/>"
+    assert 'src="chart.svg"' in (site / "index.html").read_text(encoding="utf-8")
+
+    # A failure while the late files are made (a drawing process that died) publishes nothing: the site stays.
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        with staged_site(project, [tree], site, build_time=1_600_000_000):
+            raise RuntimeError("drawing failed")
+    assert (site / "chart.svg").read_bytes() == b"<svg/>" and not list(project.root.glob(".site-*"))
 
 
 def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(project):
