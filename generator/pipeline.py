@@ -13,16 +13,13 @@
 
 Every step that keeps results between builds keeps them in the one store of `generator.cache`, under a key of
 everything they are made from: an indicator's trends and charts under a hash of its rows, the agenda and the
-generator's code (so a change to one partner's data recomputes only the indicators it touches); images under
-their spec; a data release under its commit; the last build under all of its inputs.
+generator's code (so a change to one partner's data recomputes only the indicators it touches; `generator.reuse`);
+images under their spec; a data release under its commit; the last build under all of its inputs (`generator.reuse`).
 """
 
 from __future__ import annotations
 
-import functools
 import gc
-import hashlib
-import os
 import resource
 import time
 from dataclasses import dataclass, field, replace
@@ -33,27 +30,24 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from generator import STAGES, __version__
+from generator import STAGES
 from generator.cache import Store
 from generator.compute.observations import IndicatorRows, observations_table
-from generator.compute.trends import (IndicatorTrend, SeriesTrend, Trends, compute_trends, scoreboard,
-                                      scoreboards_by_goal)
-from generator.history.releases import collect_updates, history_fingerprint
+from generator.compute.trends import combined_trends, compute_trends, scoreboard, scoreboards_by_goal
+from generator.history.releases import collect_updates
 from generator.load.project import Project
 from generator.problems import Report
 from generator.publish import charts as charting, images
-from generator.publish.charts import Chart
 from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
 from generator.publish.pages import Download, SiteContent, iter_pages, navigation
 from generator.publish.languages import (N_, Language, LanguageError, site_languages, speaking, translated_agenda,
                                          translated_packages)
 from generator.publish.site import (SiteError, SiteTree, WrittenFile, add_late_files, hand_written_pages, language_docs,
                                     read_narratives, site_src_files, staged_site, write_docs, write_files)
+from generator.reuse import (agenda_salt, generator_fingerprint, indicator_keys, input_fingerprint, last_build,
+                             merged, remember_build, results_of, store_results, stored_results)
 from generator.validate import validate_project
 
-GENERATOR = Path(__file__).resolve().parent
-# The store's kinds of entry kept by these steps (images keep theirs: `generator.publish.images`).
-BUILDS, INDICATORS = "builds", "indicators"
 SPARKLINE = "sparkline"  # an indicator's sparkline.svg, beside its page
 
 Progress = Callable[[str], None]
@@ -198,7 +192,7 @@ def _make_docs(project: Project, validated, languages: tuple[Language, ...], doc
         specs.update(part_specs)
         parts.append(part)
         done("charts")
-    computed = combined(parts, agenda)
+    computed = combined_trends(parts, agenda)
     trends = merged(computed, reused)
     by_indicator = replace(by_indicator, dimensions=dict(trends.dimensions_used))
     store_results(store, keys, results_of(computed, charts, specs, [key for key in keys if key not in reused]))
@@ -378,162 +372,3 @@ def _data_time(packages, agenda) -> int:
         # A date without a time zone (2024-03-01) is taken as UTC, so that it compares with one that has one.
         stamps.append(stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc))
     return int(max(stamps, default=datetime(2000, 1, 1, tzinfo=timezone.utc)).timestamp())
-
-
-# The keys and entries of the steps that keep results.
-
-def input_fingerprint(project: Project, site_dir: Path, docs_dir: Path) -> str:
-    """A hash of every input of a build into `site_dir` via `docs_dir`, and of the generator that builds it."""
-    digest = hashlib.sha256()
-    digest.update(f"{generator_fingerprint()}\0{site_dir}\0{docs_dir}\0".encode())
-    for folder in (project.datapackages, project.site_src):
-        if folder.is_dir():
-            _hash_files(digest, project.root, [path for path in folder.rglob("*") if path.is_file()])
-    if project.mkdocs_yml.is_file():
-        _hash_files(digest, project.root, [project.mkdocs_yml])
-    digest.update(f"history {history_fingerprint(project.root)}\0".encode())
-    return digest.hexdigest()
-
-
-@functools.cache
-def generator_fingerprint() -> str:
-    """A hash of the generator's version and source, not only its version number: an edited generator must not
-    reuse what an older one made."""
-    digest = hashlib.sha256(f"generator {__version__}\0".encode())
-    sources = [path for path in GENERATOR.rglob("*") if path.suffix in {".py", ".j2", ".md", ".css", ".js"}]
-    _hash_files(digest, GENERATOR, sources)
-    return digest.hexdigest()
-
-
-def output_state(folders: list[Path]) -> str | None:
-    """A hash of the names, sizes and modification times of the files under `folders`; None if one is missing."""
-    digest = hashlib.sha256()
-    for folder in folders:
-        if not folder.is_dir():
-            return None
-        for directory, names, files in os.walk(folder):
-            names.sort()
-            for name in sorted(files):
-                stat = os.stat(os.path.join(directory, name))
-                digest.update(f"{directory}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
-
-
-def last_build(store: Store, inputs: str, outputs: list[Path]) -> Report | None:
-    """The validation report of the last build of these inputs when the folders it wrote are as it left them."""
-    stamp = store.load(BUILDS, inputs)
-    if not isinstance(stamp, dict) or stamp.get("outputs") != output_state(outputs):
-        return None
-    return stamp.get("report")
-
-
-def remember_build(store: Store, inputs: str, outputs: list[Path], report: Report) -> None:
-    store.save(BUILDS, inputs, {"outputs": output_state(outputs), "report": report})
-
-
-def _hash_files(digest, root: Path, paths: list[Path]) -> None:
-    for path in sorted(paths):
-        if "__pycache__" in path.parts or not path.is_file():
-            continue
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        with path.open("rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-        digest.update(b"\0")
-
-
-@dataclass(frozen=True)
-class IndicatorResult:
-    """What a build derives from one indicator's observations."""
-
-    series: tuple[SeriesTrend, ...]
-    trend: IndicatorTrend
-    dimensions_used: tuple[str, ...]
-    charts: tuple[Chart, ...]
-    specs: dict[str, str]  # image key → static spec as JSON, the sparkline's included
-
-
-def indicator_keys(observations: pd.DataFrame, salt: str) -> dict[str, str]:
-    """Indicator id → a hash of its rows (every column, in order) and of `salt` (the agenda's and generator's)."""
-    if observations.empty:
-        return {}
-    # One hash per row over every column, by pandas in one pass; then each indicator hashes its rows' hashes.
-    rows = pd.util.hash_pandas_object(observations, index=False).to_numpy()
-    keys = {}
-    for indicator_id, positions in observations.groupby("indicator", sort=False, observed=True).indices.items():
-        digest = hashlib.sha256(f"{salt}\0{indicator_id}\0".encode())
-        digest.update(rows[positions].tobytes())
-        keys[indicator_id] = digest.hexdigest()
-    return keys
-
-
-def agenda_salt(agenda_folder: Path, generator_fingerprint: str) -> str:
-    """What every indicator's results also depend on: the agenda's files and the generator's code."""
-    # pandas' version too: the rows' hashes are pandas'.
-    digest = hashlib.sha256(f"generator {generator_fingerprint}\0pandas {pd.__version__}\0".encode())
-    for path in sorted(agenda_folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(agenda_folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def stored_results(store: Store, keys: dict[str, str]) -> dict[str, IndicatorResult]:
-    """The stored results of the indicators whose key has them; an unreadable entry counts as missing."""
-    found = {}
-    for indicator_id, key in keys.items():
-        result = store.load(INDICATORS, key)
-        if isinstance(result, IndicatorResult):
-            found[indicator_id] = result
-    return found
-
-
-def store_results(store: Store, keys: dict[str, str], results: dict[str, IndicatorResult]) -> None:
-    for indicator_id, result in results.items():
-        store.save(INDICATORS, keys[indicator_id], result)
-
-
-def results_of(trends: Trends, charts: dict[str, list[Chart]], specs: dict[str, str],
-               indicator_ids) -> dict[str, IndicatorResult]:
-    """The results of a build's computed indicators, to store."""
-    specs_by_indicator: dict[str, dict[str, str]] = {}
-    for key, spec in specs.items():
-        specs_by_indicator.setdefault(key.split("/")[1], {})[key] = spec
-    return {indicator_id: IndicatorResult(
-        series=tuple(trends.series_of(indicator_id)),
-        trend=trends.indicators[indicator_id],
-        dimensions_used=trends.dimensions_used.get(indicator_id, ()),
-        charts=tuple(charts.get(indicator_id, ())),
-        specs=specs_by_indicator.get(indicator_id, {}),
-    ) for indicator_id in indicator_ids}
-
-
-def combined(parts: list[Trends], agenda) -> Trends:
-    """The Trends of parts of the indicators (each computed from its indicators' rows) as one, as computing them
-    together gives them: series in the order of their indicators' ids, each indicator's summary from its own part."""
-    if len(parts) == 1:
-        return parts[0]
-    used = {key: value for part in parts for key, value in part.dimensions_used.items()}
-    own = {key: part.indicators[key] for part in parts for key in part.dimensions_used}
-    order = {indicator_id: position for position, indicator_id in enumerate(sorted(used))}
-    series = sorted((trend for part in parts for trend in part.series), key=lambda trend: order[trend.indicator])
-    # An indicator without rows has the same summary in every part: the last's.
-    return Trends(series=tuple(series),
-                  indicators={indicator.id: own.get(indicator.id, parts[-1].indicators[indicator.id])
-                              for indicator in agenda.indicators},
-                  dimensions_used=used)
-
-
-def merged(computed: Trends, reused: dict[str, IndicatorResult]) -> Trends:
-    """One Trends of the indicators computed now and those reused, in the order computing them all would give."""
-    if not reused:
-        return computed
-    series = [*computed.series, *(trend for result in reused.values() for trend in result.series)]
-    with_rows = sorted({*computed.dimensions_used, *reused})
-    order = {indicator_id: position for position, indicator_id in enumerate(with_rows)}
-    series.sort(key=lambda trend: order[trend.indicator])  # stable: each indicator's own order is kept
-    used = {**computed.dimensions_used, **{key: result.dimensions_used for key, result in reused.items()}}
-    return Trends(
-        series=tuple(series),
-        indicators={**computed.indicators, **{key: result.trend for key, result in reused.items()}},
-        dimensions_used={indicator_id: used[indicator_id] for indicator_id in order},
-    )

@@ -163,6 +163,22 @@ def compute_trends(observations: pd.DataFrame, agenda: Agenda) -> Trends:
     return Trends(tuple(series), summaries, dimensions_used)
 
 
+def combined_trends(parts: list[Trends], agenda: Agenda) -> Trends:
+    """The Trends of parts of the indicators (each computed from its indicators' rows) as one, as computing them
+    together gives them: series in the order of their indicators' ids, each indicator's summary from its own part."""
+    if len(parts) == 1:
+        return parts[0]
+    used = {key: value for part in parts for key, value in part.dimensions_used.items()}
+    own = {key: part.indicators[key] for part in parts for key in part.dimensions_used}
+    order = {indicator_id: position for position, indicator_id in enumerate(sorted(used))}
+    series = sorted((trend for part in parts for trend in part.series), key=lambda trend: order[trend.indicator])
+    # An indicator without rows has the same summary in every part: the last's.
+    return Trends(series=tuple(series),
+                  indicators={indicator.id: own.get(indicator.id, parts[-1].indicators[indicator.id])
+                              for indicator in agenda.indicators},
+                  dimensions_used=used)
+
+
 def _indicator_trend(indicator: Indicator, own: list[SeriesTrend], gaps: dict[str, EquityGaps],
                      agenda: Agenda) -> IndicatorTrend:
     """The indicator's status from the series the agenda counts (the method's indicator level).
