@@ -248,8 +248,9 @@ def _make_docs(project: Project, validated, languages: tuple[Language, ...], doc
                              hand_written_pages(project.site_src, languages))
         if language.is_default:
             files.update({f"data/{path}": found.path for path, found in downloads.items()})
-        write_docs(tree, site_src_files(project.site_src, language, languages), files)
-        trees.append(SiteTree(language, tree, nav, late=_images_of(images_drawn, language, languages)))
+        late = _images_of(images_drawn, language, languages)
+        write_docs(tree, site_src_files(project.site_src, language, languages), files, late)
+        trees.append(SiteTree(language, tree, nav, late=late))
     done("pages")
     return _DocsMade(tuple(trees), _data_time(packages, agenda), reused_count, len(keys) - reused_count)
 

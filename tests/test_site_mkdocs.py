@@ -143,3 +143,13 @@ def test_the_docs_folder_keeps_unchanged_files_and_writes_changed_ones_anew(proj
 
     with pytest.raises(SiteError, match="site_src/ has files where the generator writes its own: assets/extra.css"):
         write_docs(docs, site_src_files(project.site_src), {"index.md": b"# Home\n", "assets/extra.css": b""})
+
+
+def test_the_docs_folder_keeps_a_late_file_for_its_maker_to_keep_or_replace(project):
+    docs = project.root / "docs"
+    write_docs(docs, {}, {"index.md": b"# Home\n", "chart.svg": b"<svg>old</svg>"})
+    kept = (docs / "chart.svg").stat().st_ino
+    write_docs(docs, {}, {"index.md": b"# Home\n"}, late=["chart.svg"])
+    assert (docs / "chart.svg").stat().st_ino == kept, "a file still being made is left where it is"
+    write_docs(docs, {}, {"index.md": b"# Home\n"})
+    assert not (docs / "chart.svg").exists(), "a file neither wanted nor being made is removed"

@@ -104,10 +104,12 @@ def untranslated_page(markdown: str, language: Language, default: Language) -> s
             f'<div class="untranslated-page" lang="{default.code}" markdown>\n\n{body.strip()}\n\n</div>\n')
 
 
-def write_docs(docs: Path, site_src: dict[str, bytes], files: dict[str, bytes | Path]) -> None:
+def write_docs(docs: Path, site_src: dict[str, bytes], files: dict[str, bytes | Path], late: Iterable[str] = ()
+               ) -> None:
     """The docs folder as site_src's files (`site_src_files`) and the generated pages and files (their bytes, or a
     file to link or copy there; files `write_files` wrote into the folder already are kept) make it; these may not
-    overwrite site_src's.
+    overwrite site_src's. The files at the paths `late` are still being made (`SiteTree.late`): what is there is left
+    for `add_late_files` to keep or replace.
 
     A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
     old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
@@ -116,7 +118,8 @@ def write_docs(docs: Path, site_src: dict[str, bytes], files: dict[str, bytes | 
     once the new one is in, took seconds.
     """
     wanted: dict[str, bytes | Path] = dict(site_src)
-    clashes = sorted(path for path in files if path in wanted)
+    late = set(late)
+    clashes = sorted(path for path in [*files, *late] if path in wanted)
     if clashes:
         raise SiteError(
             "site_src/ has files where the generator writes its own: " + ", ".join(clashes)
@@ -127,7 +130,8 @@ def write_docs(docs: Path, site_src: dict[str, bytes], files: dict[str, bytes | 
     for directory, folders, names in os.walk(docs, topdown=False):
         for name in names:
             path = Path(directory, name)
-            if path.relative_to(docs).as_posix() not in wanted:
+            relative = path.relative_to(docs).as_posix()
+            if relative not in wanted and relative not in late:
                 path.unlink()
         for name in folders:
             folder = Path(directory, name)
