@@ -16,7 +16,7 @@ from generator.compute.periods import parse_period
 from generator.compute.trends import compute_trends
 from generator.load.agenda import read_agenda
 from generator.load.boundaries import BOUNDARIES_FILE, MAX_BYTES
-from generator.publish import charts
+from generator.publish import charts, geometry
 from generator.validate.agenda_rules import check_agenda
 
 INDICATOR = "kindergarten-readiness"
@@ -135,9 +135,9 @@ def test_the_map_is_drawn_with_each_geography_in_its_colour(agenda):
 def test_winding_for_d3_turns_outer_rings_clockwise_and_holes_anticlockwise():
     square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # anticlockwise, as RFC 7946 winds an outer ring
     hole = [[0.2, 0.2], [0.2, 0.8], [0.8, 0.8], [0.8, 0.2], [0.2, 0.2]]  # clockwise
-    wound = charts.wound_for_d3({"type": "Polygon", "coordinates": [square, hole]})
+    wound = geometry.wound_for_d3({"type": "Polygon", "coordinates": [square, hole]})
     assert wound["coordinates"] == [square[::-1], hole[::-1]]
-    assert charts.wound_for_d3(wound) == wound
+    assert geometry.wound_for_d3(wound) == wound
 
 
 # The boundary file, checked with the agenda: every bad input's message names the file and the feature.
@@ -411,5 +411,5 @@ def test_the_example_site_shows_each_map_among_the_breakdowns_with_its_table_and
 
 def test_a_map_carries_its_boundaries_to_about_a_metre():
     third = [[-92 - 1 / 3, 42.0], [-91.9, 42.0], [-91.9, 42 + 1 / 3, 100.0], [-92 - 1 / 3, 42.0]]
-    feature_drawn = charts._feature("eastport", "Eastport", {"type": "Polygon", "coordinates": [third]})
+    feature_drawn = geometry.map_feature("eastport", "Eastport", {"type": "Polygon", "coordinates": [third]})
     assert feature_drawn["geometry"]["coordinates"][0][1] == [-91.9, 42.33333]  # and the altitude dropped

@@ -26,11 +26,11 @@ from generator.publish.formatting import d3_format, format_number, format_value
 from generator.publish.languages import N_, gettext as _, ngettext
 from generator.compute.periods import axis_periods, axis_ticks
 from generator.compute.trends.series import SeriesTrend
+from generator.publish.geometry import map_feature
 
 VEGA_LITE_VERSION = "6.4"
 HEADLINE = "headline"  # the name of the chart of an indicator's headline series
 MAP = "map"  # the name of an indicator's map (no dimension may take it: validate.agenda_rules.MAP_CHART)
-COORDINATE_DECIMALS = 5  # of the boundaries a map carries
 WIDTH = 640  # for the static SVG; in the browser the chart fills its container
 # Above this many groups, a breakdown chart draws its lines in one colour and names only the one chosen in the menu.
 MANY_GROUPS = 12
@@ -374,8 +374,8 @@ def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Ch
     spec["layer"][2]["encoding"]["color"]["scale"]["reverse"] = indicator.direction == "decrease"
     spec["datasets"] = {
         ROWS.name: data.records(["geography", "name", "period", "value", "shown", "flag"]),
-        "boundaries": [_feature(key, names[key], agenda.boundaries[key]) for key in places],
-        "outline": [_feature(agenda.area, agenda.geographies[agenda.area].name, agenda.boundaries[agenda.area])]
+        "boundaries": [map_feature(key, names[key], agenda.boundaries[key]) for key in places],
+        "outline": [map_feature(agenda.area, agenda.geographies[agenda.area].name, agenda.boundaries[agenda.area])]
         if agenda.area in agenda.boundaries else [],
     }
     values = {(period, key): text for period, key, text in zip(data["period"].tolist(), data["geography"].tolist(),
@@ -388,41 +388,6 @@ def _map_chart(indicator: Indicator, totals: _Rows, agenda: Agenda, shown) -> Ch
                    if (period, key) in values),
     )
     return Chart(indicator.id, MAP, title, description, spec_text(spec), table)
-
-
-def _feature(key: str, name: str, geometry: dict) -> dict:
-    return {"type": "Feature", "id": key, "properties": {"name": name},
-            "geometry": wound_for_d3(_rounded(geometry))}
-
-
-def _rounded(geometry: dict) -> dict:
-    """Positions to 5 decimals (about a metre): each map carries its boundaries, and a file's 15-digit
-    coordinates tripled their size for nothing a reader can see."""
-    def ring(positions: list) -> list:
-        return [[round(number, COORDINATE_DECIMALS) for number in position[:2]] for position in positions]
-
-    if geometry["type"] == "Polygon":
-        return {"type": "Polygon", "coordinates": [ring(rings) for rings in geometry["coordinates"]]}
-    return {"type": "MultiPolygon", "coordinates": [[ring(rings) for rings in polygon]
-                                                    for polygon in geometry["coordinates"]]}
-
-
-def wound_for_d3(geometry: dict) -> dict:
-    """A Polygon or MultiPolygon with its outer rings clockwise and its holes anticlockwise, as Vega's projections
-    (d3-geo) read them. GeoJSON (RFC 7946) winds them the other way, and d3-geo takes a ring wound that way for
-    the whole globe but that shape, which fills the map."""
-    def polygon(rings: list) -> list:
-        return [ring if (_signed_area(ring) < 0) == (position == 0) else ring[::-1]
-                for position, ring in enumerate(rings)]
-
-    if geometry["type"] == "Polygon":
-        return {"type": "Polygon", "coordinates": polygon(geometry["coordinates"])}
-    return {"type": "MultiPolygon", "coordinates": [polygon(rings) for rings in geometry["coordinates"]]}
-
-
-def _signed_area(ring: list) -> float:
-    """Twice the ring's area in longitude and latitude: positive when it runs anticlockwise on a map, north up."""
-    return sum(x1 * y2 - x2 * y1 for (x1, y1, *_), (x2, y2, *_) in zip(ring, ring[1:]))
 
 
 def _map_description(indicator: Indicator, data: _Rows, latest: str, agenda: Agenda) -> str:
