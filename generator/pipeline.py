@@ -175,12 +175,12 @@ def _make_docs(project: Project, validated, languages: tuple[Language, ...], doc
     keys = indicator_keys(observations, salt) if store.reuse else {}
     reused = stored_results(store, keys)
     # Only the indicators without stored results are computed and charted; the others are taken as stored.
-    changed = observations[~observations["indicator"].isin(list(reused))] if reused else observations
     by_indicator = IndicatorRows.of(observations, agenda.dimension_ids, {})
+    to_compute = [indicator_id for indicator_id in by_indicator.positions if indicator_id not in reused]
     # A part of the indicators at a time, each charted as soon as its trends are computed: the images are drawn on
     # the other core from the first part's charts on, not only once every trend is computed.
     parts, charts, specs = [], {}, {}
-    for part_rows in _parts_of(changed):
+    for part_rows in _parts_of(observations, by_indicator.positions, to_compute):
         say("Computing trends")
         part = compute_trends(part_rows, agenda)
         _keep_out_of_collections()
@@ -316,17 +316,17 @@ INDICATORS_PER_PART = 50
 PARTS = 8
 
 
-def _parts_of(observations: pd.DataFrame) -> Iterator[pd.DataFrame]:
-    """The table's rows a part of its indicators at a time (about a PARTS-th, at least INDICATORS_PER_PART), each
-    part's rows in the table's order; a small table in one part."""
-    found = observations.groupby("indicator", sort=False, observed=True).indices if len(observations) else {}
-    ids = list(found)
+def _parts_of(table: pd.DataFrame, positions: dict[str, np.ndarray], ids: list[str]) -> Iterator[pd.DataFrame]:
+    """The rows of the indicators `ids` (`positions`: each indicator's rows in `table`), a part of the indicators
+    at a time (about a PARTS-th, at least INDICATORS_PER_PART), each part's rows in the table's order: the whole
+    table in one part when it is small and every indicator is asked for; one part without rows when none is."""
     size = max(INDICATORS_PER_PART, -(-len(ids) // PARTS))
-    if len(ids) <= size:
-        yield observations
+    if len(ids) == len(positions) and len(ids) <= size:
+        yield table
         return
-    for start in range(0, len(ids), size):
-        yield observations.take(np.sort(np.concatenate([found[key] for key in ids[start:start + size]])))
+    for start in range(0, max(len(ids), 1), size):
+        part = ids[start:start + size]
+        yield table.take(np.sort(np.concatenate([positions[key] for key in part])) if part else [])
 
 
 def _has_png(image_key: str) -> bool:

@@ -66,7 +66,8 @@ def test_trends_computed_and_charted_a_part_of_the_indicators_at_a_time_are_thos
     monkeypatch.setattr(pipeline, "INDICATORS_PER_PART", 3)
     validated = api.validate(Project(root))
     observations = observations_table(validated.packages, validated.agenda)
-    cut = list(pipeline._parts_of(observations))
+    positions = observations.groupby("indicator", sort=False, observed=True).indices
+    cut = list(pipeline._parts_of(observations, positions, list(positions)))
     assert len(cut) == 6 and sum(len(part) for part in cut) == len(observations)
     parts = api.build(Project(root), tmp_path / "parts" / "site", docs_dir=tmp_path / "parts" / "docs", cache=False)
     assert parts.ok
