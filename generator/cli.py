@@ -204,7 +204,8 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = verbs.add_parser("bench", help="benchmarks: the whole build at three scales, or `bench validation`",
                              description="Time each stage of the build (load, validate, compute, charts, "
-                                         "history, downloads, pages, MkDocs, images) and its peak memory, each build in a fresh process, at three "
+                                         "history, downloads, pages, MkDocs, images) and its peak memory, each "
+                                         "build in a fresh process, at three "
                                          "scales: the example, the UK's Open SDG data, a generated initiative; "
                                          "then a rebuild with nothing changed, and the ratio of each stage's "
                                          "time when the number of indicators doubles.")

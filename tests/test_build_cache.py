@@ -139,7 +139,8 @@ def test_bench_builds_a_tiny_generated_initiative_and_writes_json(tmp_path):
     stages = ["load", "validate", "compute", "charts", "history", "downloads", "pages", "mkdocs", "images"]
     assert summary["stages"] == stages
     runs = {(row["scale"], row["kind"]): row for row in summary["rows"]}
-    assert set(runs) == {(scale, kind) for scale in ("example", "generated") for kind in ("build", "kept", "rebuild", "1 change")} \
+    kinds = ("build", "kept", "rebuild", "1 change")
+    assert set(runs) == {(scale, kind) for scale in ("example", "generated") for kind in kinds} \
         | {("doubling-n", "build"), ("doubling-2n", "build")}, "the example is always built: it is the baseline"
     assert [runs[(scale, "build")]["indicators"] for scale in ("generated", "doubling-n", "doubling-2n")] == [4, 2, 4]
     for row in summary["rows"]:

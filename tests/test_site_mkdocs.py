@@ -31,11 +31,14 @@ def project(tmp_path) -> Project:
     return Project(tmp_path)
 
 
+# What mkdocs.yml names for every page, which strict mode wants to find.
+ASSETS = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
+
+
 def build(project: Project, pages: dict[str, str], files: dict[str, bytes] | None = None) -> Path:
     docs, site = project.root / "docs", project.root / "site"
-    assets = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
     write_docs(docs, site_src_files(project.site_src),
-               {**{path: text.encode() for path, text in pages.items()}, **assets, **(files or {})})
+               {**{path: text.encode() for path, text in pages.items()}, **ASSETS, **(files or {})})
     build_site(project, [SiteTree(ENGLISH, docs, [{"Home": "index.md"}, {"Other": "other.md"}])], site,
                build_time=1_600_000_000)
     return site
@@ -100,9 +103,8 @@ def test_static_files_are_linked_into_the_site_and_a_broken_link_still_fails(pro
 
 def test_late_files_are_known_to_mkdocs_while_being_made_and_published_only_with_the_site(project, tmp_path):
     docs, site = project.root / "docs", project.root / "site"
-    assets = {"assets/stylesheets/site.css": b"", "assets/javascripts/vega.js": b"", "assets/javascripts/charts.js": b""}
     write_docs(docs, {}, {**{path: text.encode() for path, text in page("# Home\n\n![A chart](chart.svg)\n").items()},
-                          **assets})
+                          **ASSETS})
     drawn = tmp_path / "store" / "chart.svg"  # not yet drawn while MkDocs runs: strict mode still accepts the link
     tree = SiteTree(ENGLISH, docs, [{"Home": "index.md"}, {"Other": "other.md"}], late={"chart.svg": drawn})
     with staged_site(project, [tree], site, build_time=1_600_000_000) as staging:
