@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import tempfile
@@ -160,3 +161,12 @@ def test_a_monthly_series_is_charted_on_a_time_axis_and_gets_a_status(agenda):
     assert x["axis"]["values"][:3] == ["2015-01", "2016-01", "2017-01"]
     assert "from 40.0% in 2015-01 to 51.3% in 2024-06" in chart.description
     assert "<svg" in render_svgs({"chart": chart.static_spec})["chart"]
+
+
+def test_a_spec_is_the_json_modules_text_whatever_its_numbers_and_texts():
+    # orjson writes a spec unless the json module would write it otherwise: its floats with an exponent.
+    spec = {"values": [8.331861918937016e-05, -2.4745895807818797e-05, 1e16, 1e-7, 1e22, -0.0, 123.0, 0.1 + 0.2,
+                       None, True],
+            "text": 'a "quoted" \n\x01 é ∑ \u2028 😀', "b": {"z": 1, "a": [1, 2]}, "a": []}
+    assert charts.spec_text(spec) == json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    assert charts.spec_text({"value": 0.5, "n": 10**30}) == '{"n":1000000000000000000000000000000,"value":0.5}'

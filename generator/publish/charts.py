@@ -97,7 +97,20 @@ def spec_text(spec: dict) -> str:
     language = languages.current()
     if language.code != languages.DEFAULT_CODE:
         spec = {**spec, "config": {**spec.get("config", {}), "locale": language.vega_locale}}
-    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    try:
+        text = orjson.dumps(spec, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except orjson.JSONEncodeError:  # what only the json module writes: a key not text, a float subclass, …
+        text = None
+    if text is None or _WRITTEN_OTHERWISE_BY_JSON.search(text):
+        text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text
+
+
+# orjson writes a spec ten times quicker than the json module, and the same bytes but for floats written with an
+# exponent: 8.3e-05 is orjson's 0.000083, 1e+16 its 1e16. Where its text may hold one, the json module writes it,
+# so that the spec, and the images drawn and cached from it, stay the same bytes. (orjson writes NaN as null, which
+# the json module writes as NaN, not JSON: a chart's missing values are null already.)
+_WRITTEN_OTHERWISE_BY_JSON = re.compile(r"0\.0000|\d[eE]")
 
 
 def _without_tooltips(spec: dict) -> dict:
