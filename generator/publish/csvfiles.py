@@ -98,10 +98,10 @@ def iter_rows(header: list[str], columns: list[Column],
                 between = ""
             between += "," if number < len(columns) - 1 else "\n"
         lines = pc.binary_join_element_wise(*pieces, pa.scalar(between, pa.large_string()), _NOTHING)
-        yield _text_bytes(lines)
+        yield text_bytes(lines)
 
 
-def _text_bytes(texts: pa.LargeStringArray) -> memoryview:
+def text_bytes(texts: pa.LargeStringArray) -> memoryview:
     """The texts one after another, as pyarrow holds them."""
     _, offsets, data = texts.buffers()
     first, last = np.frombuffer(offsets, dtype=np.int64)[[texts.offset, texts.offset + len(texts)]]

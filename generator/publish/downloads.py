@@ -11,7 +11,7 @@ import functools
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from generator.load.activities import ACTIVITY_FIELDS, activities_of, activity_s
 from generator.publish.languages import N_
 from generator.load.agenda import Agenda
 from generator.publish.csvfiles import cells, iter_rows, join_rows
+from generator.publish.jsonfiles import json_cells, with_records
 from generator.compute.observations import IndicatorRows
 from generator.load.packages import PartnerPackage
 from generator.compute.trends.series import SeriesTrend, Trends, record_column
@@ -50,7 +51,7 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
     safe = {name: exact[name] if pd.api.types.is_numeric_dtype(table[name].dtype)
             else cells(table[name], text=formula_safe) for name in published}
     del exact
-    values = {name: _values_at(table[name]) for name in published}
+    records = {name: json_cells(table[name]) for name in published}
     directions = {indicator.id: indicator.direction for indicator in agenda.indicators}
     trend_records = {indicator.id: _indicator_trend_record(trends.indicators[indicator.id])
                      for indicator in agenda.indicators}
@@ -63,13 +64,13 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
         own = set(trends.dimensions_used.get(indicator.id, ()))
         columns = [name for name in published if name not in dimensions or name in own]
         yield f"indicators/{indicator.id}.csv", join_rows(columns, [safe[name] for name in columns], positions)
-        yield f"indicators/{indicator.id}.json", _json({
+        yield f"indicators/{indicator.id}.json", with_records(_json({
             "indicator": _indicator_record(indicator),
             **trend_records[indicator.id],
             "series": [trend.to_dict(indicator.direction) for trend in trends.series_of(indicator.id)],
-            "observations": [dict(zip(columns, row)) for row in zip(*(values[name](positions) for name in columns))],
-        })
-    del safe, values  # every observation's cells, a few hundred megabytes at national scale
+            "observations": [],
+        }), columns, [records[name] for name in columns], positions)
+    del safe, records  # every observation's cells, a few hundred megabytes at national scale
     yield "trends.json", _json_pieces({
         "generator": {"name": "collective-indicators", "version": __version__},
         "method": "Progress status by compound annual growth (Statistics Canada; Open SDG 2.4.0); see /methodology/.",
@@ -94,19 +95,6 @@ def activities_csv(packages: tuple[PartnerPackage, ...]) -> bytes:
     writer.writeheader()
     writer.writerows(activity.record() for activity in activities_of(packages))
     return buffer.getvalue().encode("utf-8")
-
-
-def _values_at(column: pd.Series) -> Callable[[np.ndarray], list]:
-    """The column's values at given rows as Python objects, a missing one None (JSON's null)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        # Code -1, a missing text, takes the None appended last.
-        texts, codes = np.append(np.asarray(column.cat.categories, dtype=object), None), column.cat.codes.to_numpy()
-        return lambda positions: texts[codes[positions]].tolist()
-    if pd.api.types.is_float_dtype(column.dtype):
-        numbers = column.to_numpy()
-        return lambda positions: numbers[positions].tolist()  # NaN, which orjson writes as null
-    objects = column.to_numpy(dtype=object, na_value=None)
-    return lambda positions: objects[positions].tolist()
 
 
 # Files of /data/ outside the data package, with what the data page says of them.
