@@ -12,8 +12,9 @@ import pytest
 
 from generator.load.project import Project
 from generator.publish.languages import ENGLISH
-from generator.publish.site import (VERBATIM_END, VERBATIM_START, SiteError, SiteTree, add_late_files, build_site,
-                                    site_src_files, staged_site, write_docs)
+from generator.publish.mkdocs_plugins import VERBATIM_END, VERBATIM_START
+from generator.publish.site import (SiteError, SiteTree, add_late_files, build_site, site_src_files, staged_site,
+                                    write_docs)
 from conftest import REPO
 
 TABLE = """<div class="table-scroll"><table>

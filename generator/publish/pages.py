@@ -24,7 +24,7 @@ from generator.publish.languages import N_, gettext as _, ngettext
 from generator.publish.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.load.packages import PartnerPackage
 from generator.problems import Report
-from generator.publish.site import VERBATIM_END, VERBATIM_START
+from generator.publish.mkdocs_plugins import VERBATIM_END, VERBATIM_START
 from generator.compute.trends import method
 from generator.compute.trends.progress import assess_progress
 from generator.compute.trends.scoreboard import Scoreboard

@@ -5,10 +5,8 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import html
-import json
 import logging
 import os
-import posixpath
 import re
 import shutil
 import tempfile
@@ -21,26 +19,15 @@ from urllib.parse import urljoin
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
-from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
 
 from generator.cache import replace_folder
 from generator.load.project import Project
 from generator.publish.languages import ENGLISH, Language
+from generator.publish.mkdocs_plugins import (
+    LanguageLinks, LateFiles, LinkedStaticFiles, ShareImage, SiteError, VerbatimBlocks,
+)
 
 NARRATIVES = "narratives"  # site_src/narratives/ holds text that generated pages include, not pages of its own
-
-# Finished HTML between these markers reaches the page as it is, without passing through MkDocs. Python-Markdown
-# (twice: md_in_html and MkDocs' anchor check) and the search plugin each parse every tag of a page's raw HTML, and a
-# national indicator's chart specs and data tables are most of them, yet need none of it: the templates wrote them as
-# escaped HTML with no Markdown in it (MkDocs checks no link in raw HTML), and a table of numbers does not belong in
-# the search index.
-VERBATIM_START = "<!-- verbatim -->"
-VERBATIM_END = "<!-- /verbatim -->"
-
-
-class SiteError(Exception):
-    """The site could not be assembled or built; the message says what to change."""
 
 
 def read_narratives(site_src: Path) -> dict[str, str]:
@@ -112,7 +99,7 @@ def write_docs(docs: Path, site_src: dict[str, bytes], files: dict[str, bytes | 
     for `add_late_files` to keep or replace.
 
     A file already there with the same bytes is kept as it is; any other is written as a new file, never over the
-    old one, and what is not wanted is removed. The published site is linked to these files (_LinkedStaticFiles), so
+    old one, and what is not wanted is removed. The published site is linked to these files (LinkedStaticFiles), so
     a file written over in place would change the site before its build had succeeded; and a national site's images
     and downloads barely change from one build to the next, so writing them again, and freeing the old site's copies
     once the new one is in, took seconds.
@@ -280,11 +267,11 @@ def _build_tree(project: Project, tree: SiteTree, languages: list[Language], sit
                 config.site_url = urljoin(config.site_url, tree.language.folder)
         config.extra.pop("alternate", None)
         if len(languages) > 1:
-            config.plugins["indicators-languages"] = _LanguageLinks(tree.language, languages)
-        config.plugins["indicators-verbatim"] = _VerbatimBlocks(Path(blocks))
-        config.plugins["indicators-linked-files"] = _LinkedStaticFiles(tree.docs.resolve())
-        config.plugins["indicators-late-files"] = _LateFiles(tree.late)
-        config.plugins["indicators-share-image"] = _ShareImage()
+            config.plugins["indicators-languages"] = LanguageLinks(tree.language, languages)
+        config.plugins["indicators-verbatim"] = VerbatimBlocks(Path(blocks))
+        config.plugins["indicators-linked-files"] = LinkedStaticFiles(tree.docs.resolve())
+        config.plugins["indicators-late-files"] = LateFiles(tree.late)
+        config.plugins["indicators-share-image"] = ShareImage()
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config, dirty=False)
@@ -294,150 +281,6 @@ def _build_tree(project: Project, tree: SiteTree, languages: list[Language], sit
 
 def _is_local(path: str) -> bool:
     return not re.match(r"^([a-z][a-z0-9+.-]*:|/)", path, re.IGNORECASE)
-
-
-class _LanguageLinks(BasePlugin):
-    """Material's language selector on every page, each language linking to this same page in it (every tree has
-    the same pages), with and without JavaScript.
-
-    The theme writes `extra.alternate` twice: as the selector's links, and as `<link rel="alternate">` in the head.
-    Its script takes each of the latter for the root of a language's site and asks for a sitemap beneath it, which a
-    page's address has not; so the head's copies are left out, and the links carry `hreflang` in the selector.
-    MkDocs' `url` filter, through which the theme passes each link, cannot resolve a link that leaves the tree
-    (../es/…), so the links go in as placeholders and are written in once the page is finished.
-    """
-
-    PLACEHOLDER = "#language-"
-
-    def __init__(self, language: Language, languages: list[Language]) -> None:
-        super().__init__()
-        self.language, self.languages = language, languages
-
-    def on_page_context(self, context, *, page, config, nav):
-        config.extra["alternate"] = [{"name": other.name, "lang": other.code, "link": self.PLACEHOLDER + other.code}
-                                     for other in self.languages]
-        return context
-
-    def on_post_page(self, output: str, *, page, config) -> str:
-        here = posixpath.dirname(self.language.folder + page.url)  # indicators/x/ is indicators/x/index.html
-        for other in self.languages:
-            target = other.folder + page.url
-            link = posixpath.relpath(target or ".", here or ".") + ("/" if target.endswith("/") or not target else "")
-            link = "./" if link in (".", "./") else link
-            output = re.sub(rf'\s*<link rel="alternate" href="{self.PLACEHOLDER}{other.code}" hreflang="[^"]*">', "",
-                            output)
-            output = output.replace(f'href="{self.PLACEHOLDER}{other.code}"', f'href="{html.escape(link)}"')
-        return output
-
-
-class _VerbatimBlocks(BasePlugin):
-    """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
-    finished page: Markdown, the search index and the theme see only the comment.
-
-    MkDocs reads every page before it writes the first, so the blocks wait in files of `folder`, not in memory: they
-    are most of a national site's pages (their charts' data), and held together they made the build's memory grow
-    with the site.
-    """
-
-    PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__()
-        self.folder = folder
-        self.waiting: dict[str, Path] = {}  # by page: the file of the blocks taken out, in order
-
-    @event_priority(-100)  # last: any other plugin still sees the whole page
-    def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
-        first, *rest = markdown.split(VERBATIM_START)
-        kept, blocks = [first], []
-        for part in rest:
-            block, end, after = part.partition(VERBATIM_END)
-            if not end:
-                raise SiteError(f"{page.file.src_uri}: a block opened with {VERBATIM_START} is never closed: "
-                                f"end it with {VERBATIM_END}.")
-            kept += [f"<!-- verbatim {len(blocks)} -->", after]
-            blocks.append(block.strip("\n"))
-        if blocks:
-            self.waiting[page.file.src_uri] = path = self.folder / f"{len(self.waiting)}.json"
-            path.write_text(json.dumps(blocks), encoding="utf-8")
-        return "".join(kept)
-
-    @event_priority(100)  # first: any other plugin sees the whole page
-    def on_post_page(self, output: str, *, page, **kwargs) -> str:
-        path = self.waiting.pop(page.file.src_uri, None)
-        if path is None:
-            return output
-        blocks = json.loads(path.read_text(encoding="utf-8"))
-        path.unlink()
-        found = [int(number) for number in self.PLACEHOLDER.findall(output)]
-        if found != list(range(len(blocks))):
-            raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "
-                            f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
-                            "not inside Markdown code.")
-        return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
-
-
-class _ShareImage(BasePlugin):
-    """A page whose front matter names an `image` (an indicator's headline chart as PNG) gets it as its share image
-    (`og:image`), the picture a social network or chat shows beside a link to the page. The theme has no such tag
-    of its own. With `site_url` in mkdocs.yml, the address is absolute, as those readers need."""
-
-    def on_post_page(self, output: str, *, page, **kwargs) -> str:
-        image = page.meta.get("image")
-        if not image:
-            return output
-        address = urljoin(page.canonical_url, image) if page.canonical_url else image
-        tags = (f'<meta property="og:image" content="{html.escape(address)}">'
-                f'<meta property="og:title" content="{html.escape(page.title or "")}">')
-        return output.replace("</head>", f"{tags}</head>", 1)
-
-
-class _LateFiles(BasePlugin):
-    """A tree's late files (`SiteTree.late`) among MkDocs' files, so that links to them are checked, but not copied
-    by it: they are not made yet, and `add_late_files` puts them in."""
-
-    def __init__(self, late: dict[str, Path]) -> None:
-        super().__init__()
-        self.late = late
-
-    def on_files(self, files: Files, *, config) -> Files:
-        for path, made in self.late.items():
-            if files.get_file_from_path(path) is None:
-                files.append(_NotCopied.generated(config, path, abs_src_path=str(made)))
-        return files
-
-
-class _NotCopied(File):
-    def copy_file(self, dirty: bool = False) -> None:
-        pass
-
-
-class _LinkedStaticFiles(BasePlugin):
-    """Hard-links the docs folder's static files (chart images, downloads: most of a national site's bytes) into the
-    site instead of copying them.
-
-    MkDocs still lists every file, so strict mode checks links to them as before, and it skips copying a file that is
-    already in place (it allows plugins to write into site_dir). A link can be shared safely: write_docs writes a
-    changed file as a new one, never over the old, so no later write reaches a published file through it. Across
-    file systems, MkDocs copies.
-    """
-
-    def __init__(self, docs: Path) -> None:
-        super().__init__()
-        self.docs = docs
-
-    @event_priority(-100)  # last before MkDocs copies the static files
-    def on_env(self, env, *, config, files, **kwargs):
-        for file in files:
-            if (file.is_documentation_page() or not file.inclusion.is_included() or file.abs_src_path is None
-                    or not Path(file.abs_src_path).is_relative_to(self.docs)):
-                continue
-            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
-            try:
-                os.link(file.abs_src_path, file.abs_dest_path)
-            except OSError:
-                pass  # MkDocs copies it
-        return env
 
 
 def _write_if_changed(path: Path, data: bytes | Path) -> None:

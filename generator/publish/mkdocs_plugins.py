@@ -1,0 +1,172 @@
+"""The plugins the build adds to MkDocs for each language's tree of the site (`site._build_tree`)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from generator.publish.languages import Language
+
+# Finished HTML between these markers reaches the page as it is, without passing through MkDocs. Python-Markdown
+# (twice: md_in_html and MkDocs' anchor check) and the search plugin each parse every tag of a page's raw HTML, and a
+# national indicator's chart specs and data tables are most of them, yet need none of it: the templates wrote them as
+# escaped HTML with no Markdown in it (MkDocs checks no link in raw HTML), and a table of numbers does not belong in
+# the search index.
+VERBATIM_START = "<!-- verbatim -->"
+VERBATIM_END = "<!-- /verbatim -->"
+
+
+class SiteError(Exception):
+    """The site could not be assembled or built; the message says what to change."""
+
+
+class LanguageLinks(BasePlugin):
+    """Material's language selector on every page, each language linking to this same page in it (every tree has
+    the same pages), with and without JavaScript.
+
+    The theme writes `extra.alternate` twice: as the selector's links, and as `<link rel="alternate">` in the head.
+    Its script takes each of the latter for the root of a language's site and asks for a sitemap beneath it, which a
+    page's address has not; so the head's copies are left out, and the links carry `hreflang` in the selector.
+    MkDocs' `url` filter, through which the theme passes each link, cannot resolve a link that leaves the tree
+    (../es/…), so the links go in as placeholders and are written in once the page is finished.
+    """
+
+    PLACEHOLDER = "#language-"
+
+    def __init__(self, language: Language, languages: list[Language]) -> None:
+        super().__init__()
+        self.language, self.languages = language, languages
+
+    def on_page_context(self, context, *, page, config, nav):
+        config.extra["alternate"] = [{"name": other.name, "lang": other.code, "link": self.PLACEHOLDER + other.code}
+                                     for other in self.languages]
+        return context
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        here = posixpath.dirname(self.language.folder + page.url)  # indicators/x/ is indicators/x/index.html
+        for other in self.languages:
+            target = other.folder + page.url
+            link = posixpath.relpath(target or ".", here or ".") + ("/" if target.endswith("/") or not target else "")
+            link = "./" if link in (".", "./") else link
+            output = re.sub(rf'\s*<link rel="alternate" href="{self.PLACEHOLDER}{other.code}" hreflang="[^"]*">', "",
+                            output)
+            output = output.replace(f'href="{self.PLACEHOLDER}{other.code}"', f'href="{html.escape(link)}"')
+        return output
+
+
+class VerbatimBlocks(BasePlugin):
+    """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
+    finished page: Markdown, the search index and the theme see only the comment.
+
+    MkDocs reads every page before it writes the first, so the blocks wait in files of `folder`, not in memory: they
+    are most of a national site's pages (their charts' data), and held together they made the build's memory grow
+    with the site.
+    """
+
+    PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+        self.waiting: dict[str, Path] = {}  # by page: the file of the blocks taken out, in order
+
+    @event_priority(-100)  # last: any other plugin still sees the whole page
+    def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
+        first, *rest = markdown.split(VERBATIM_START)
+        kept, blocks = [first], []
+        for part in rest:
+            block, end, after = part.partition(VERBATIM_END)
+            if not end:
+                raise SiteError(f"{page.file.src_uri}: a block opened with {VERBATIM_START} is never closed: "
+                                f"end it with {VERBATIM_END}.")
+            kept += [f"<!-- verbatim {len(blocks)} -->", after]
+            blocks.append(block.strip("\n"))
+        if blocks:
+            self.waiting[page.file.src_uri] = path = self.folder / f"{len(self.waiting)}.json"
+            path.write_text(json.dumps(blocks), encoding="utf-8")
+        return "".join(kept)
+
+    @event_priority(100)  # first: any other plugin sees the whole page
+    def on_post_page(self, output: str, *, page, **kwargs) -> str:
+        path = self.waiting.pop(page.file.src_uri, None)
+        if path is None:
+            return output
+        blocks = json.loads(path.read_text(encoding="utf-8"))
+        path.unlink()
+        found = [int(number) for number in self.PLACEHOLDER.findall(output)]
+        if found != list(range(len(blocks))):
+            raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "
+                            f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
+                            "not inside Markdown code.")
+        return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
+
+
+class ShareImage(BasePlugin):
+    """A page whose front matter names an `image` (an indicator's headline chart as PNG) gets it as its share image
+    (`og:image`), the picture a social network or chat shows beside a link to the page. The theme has no such tag
+    of its own. With `site_url` in mkdocs.yml, the address is absolute, as those readers need."""
+
+    def on_post_page(self, output: str, *, page, **kwargs) -> str:
+        image = page.meta.get("image")
+        if not image:
+            return output
+        address = urljoin(page.canonical_url, image) if page.canonical_url else image
+        tags = (f'<meta property="og:image" content="{html.escape(address)}">'
+                f'<meta property="og:title" content="{html.escape(page.title or "")}">')
+        return output.replace("</head>", f"{tags}</head>", 1)
+
+
+class LateFiles(BasePlugin):
+    """A tree's late files (`SiteTree.late`) among MkDocs' files, so that links to them are checked, but not copied
+    by it: they are not made yet, and `add_late_files` puts them in."""
+
+    def __init__(self, late: dict[str, Path]) -> None:
+        super().__init__()
+        self.late = late
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for path, made in self.late.items():
+            if files.get_file_from_path(path) is None:
+                files.append(_NotCopied.generated(config, path, abs_src_path=str(made)))
+        return files
+
+
+class _NotCopied(File):
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+class LinkedStaticFiles(BasePlugin):
+    """Hard-links the docs folder's static files (chart images, downloads: most of a national site's bytes) into the
+    site instead of copying them.
+
+    MkDocs still lists every file, so strict mode checks links to them as before, and it skips copying a file that is
+    already in place (it allows plugins to write into site_dir). A link can be shared safely: write_docs writes a
+    changed file as a new one, never over the old, so no later write reaches a published file through it. Across
+    file systems, MkDocs copies.
+    """
+
+    def __init__(self, docs: Path) -> None:
+        super().__init__()
+        self.docs = docs
+
+    @event_priority(-100)  # last before MkDocs copies the static files
+    def on_env(self, env, *, config, files, **kwargs):
+        for file in files:
+            if (file.is_documentation_page() or not file.inclusion.is_included() or file.abs_src_path is None
+                    or not Path(file.abs_src_path).is_relative_to(self.docs)):
+                continue
+            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            try:
+                os.link(file.abs_src_path, file.abs_dest_path)
+            except OSError:
+                pass  # MkDocs copies it
+        return env
