@@ -12,7 +12,7 @@ import pytest
 
 from generator.load.project import Project
 from generator.publish.languages import ENGLISH
-from generator.publish.mkdocs_plugins import VERBATIM_END, VERBATIM_START
+from generator.publish.mkdocs_plugins import HTML_END, HTML_START, VERBATIM_END, VERBATIM_START
 from generator.publish.site import (SiteError, SiteTree, add_late_files, build_site, site_src_files, staged_site,
                                     write_docs)
 from conftest import REPO
@@ -85,6 +85,29 @@ def test_a_block_whose_place_is_lost_fails_the_build(project):
     # Inside a code span Markdown escapes the place-holding comment, so it cannot be found in the finished page.
     with pytest.raises(SiteError, match=r"index\.md: the places of its verbatim blocks were lost"):
         build(project, page(f"# Home\n\n`{VERBATIM_START}<p>x</p>{VERBATIM_END}`\n"))
+
+
+def test_an_html_block_passes_by_markdown_but_is_in_the_page_and_in_search(project):
+    figure = '<figure id="chart-headline">\n<figcaption>Rates fell from 41.5 to *39*.</figcaption>\n</figure>'
+    body = (f"# Home\n\nSome *prose*.\n\n{HTML_START}\n{figure}\n\n{VERBATIM_START}\n{TABLE}\n{VERBATIM_END}\n"
+            f"{HTML_END}\n\n## After\n\nMore prose.\n")
+    site = build(project, page(body))
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert figure in html and TABLE in html, "not one character changed, not even the Markdown-like *39*"
+    assert "<!-- html" not in html and HTML_END not in html and "<!-- verbatim" not in html
+    assert html.index("<em>prose</em>") < html.index(figure) < html.index(TABLE) < html.index('id="after"')
+    words = search_text(site)
+    assert "Rates fell from 41.5" in words, "the search index reads an HTML block"
+    assert "Values" not in words, "… but not a verbatim block within it"
+
+
+def test_an_unclosed_html_block_fails_the_build_and_names_the_page(project):
+    with pytest.raises(SiteError, match=r"index\.md: a block opened with <!-- html --> is never closed: end it "
+                                        r"with <!-- /html -->"):
+        build(project, page(f"# Home\n\n{HTML_START}\n<p>x</p>\n"))
+    with pytest.raises(SiteError, match=r"index\.md: the places of its html blocks were lost"):
+        build(project, page(f"# Home\n\n`{HTML_START}<p>x</p>{HTML_END}`\n"))
+    assert not (project.root / "site").exists(), "a failed build publishes nothing"
 
 
 def test_static_files_are_linked_into_the_site_and_a_broken_link_still_fails(project, caplog):

@@ -22,6 +22,11 @@ from generator.publish.languages import Language
 # the search index.
 VERBATIM_START = "<!-- verbatim -->"
 VERBATIM_END = "<!-- /verbatim -->"
+# Finished HTML between these markers passes by Markdown only: it is put back in the HTML Markdown makes of the page,
+# so that the search index and the theme see it. The rest of an indicator's page (its verdict, figures, notes and
+# lists of downloads) is raw HTML, whose parsing was a third of the time MkDocs took for each page.
+HTML_START = "<!-- html -->"
+HTML_END = "<!-- /html -->"
 
 
 class SiteError(Exception):
@@ -63,50 +68,71 @@ class LanguageLinks(BasePlugin):
 
 
 class VerbatimBlocks(BasePlugin):
-    """Takes each verbatim block out of a page's Markdown, leaving a numbered comment, and puts it back in the
-    finished page: Markdown, the search index and the theme see only the comment.
+    """Takes each verbatim block and each HTML block out of a page's Markdown, leaving a numbered comment in its
+    place. An HTML block goes back in the HTML that Markdown makes of the page; a verbatim block goes back in the
+    finished page, so that Markdown, the search index and the theme see only its comment.
 
-    MkDocs reads every page before it writes the first, so the blocks wait in files of `folder`, not in memory: they
-    are most of a national site's pages (their charts' data), and held together they made the build's memory grow
-    with the site.
+    MkDocs reads every page before it writes the first, so the verbatim blocks wait in files of `folder`, not in
+    memory: they are most of a national site's pages (their charts' data), and held together they made the build's
+    memory grow with the site. An HTML block goes back as soon as its page's Markdown is converted.
     """
 
-    PLACEHOLDER = re.compile(r"<!-- verbatim (\d+) -->")
+    VERBATIM = re.compile(r"<!-- verbatim (\d+) -->")
+    HTML = re.compile(r"<!-- html (\d+) -->")
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
-        self.waiting: dict[str, Path] = {}  # by page: the file of the blocks taken out, in order
+        self.waiting: dict[str, Path] = {}  # by page: the file of the verbatim blocks taken out, in order
+        self.html: dict[str, list[str]] = {}  # by page: its HTML blocks, in order
 
     @event_priority(-100)  # last: any other plugin still sees the whole page
     def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
-        first, *rest = markdown.split(VERBATIM_START)
-        kept, blocks = [first], []
-        for part in rest:
-            block, end, after = part.partition(VERBATIM_END)
-            if not end:
-                raise SiteError(f"{page.file.src_uri}: a block opened with {VERBATIM_START} is never closed: "
-                                f"end it with {VERBATIM_END}.")
-            kept += [f"<!-- verbatim {len(blocks)} -->", after]
-            blocks.append(block.strip("\n"))
+        markdown, blocks = _taken_out(markdown, VERBATIM_START, VERBATIM_END, "verbatim", page)
         if blocks:
             self.waiting[page.file.src_uri] = path = self.folder / f"{len(self.waiting)}.json"
             path.write_text(json.dumps(blocks), encoding="utf-8")
-        return "".join(kept)
+        # A verbatim block within an HTML block is its comment by now, and goes back with it, then in its own turn.
+        markdown, self.html[page.file.src_uri] = _taken_out(markdown, HTML_START, HTML_END, "html", page)
+        return markdown
 
     @event_priority(100)  # first: any other plugin sees the whole page
+    def on_page_content(self, html: str, *, page, **kwargs) -> str:
+        return _put_back(html, self.HTML, self.html.pop(page.file.src_uri, []), page)
+
+    @event_priority(100)
     def on_post_page(self, output: str, *, page, **kwargs) -> str:
         path = self.waiting.pop(page.file.src_uri, None)
         if path is None:
             return output
         blocks = json.loads(path.read_text(encoding="utf-8"))
         path.unlink()
-        found = [int(number) for number in self.PLACEHOLDER.findall(output)]
-        if found != list(range(len(blocks))):
-            raise SiteError(f"{page.file.src_uri}: the places of its verbatim blocks were lost on the way through "
-                            f"MkDocs (found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, "
-                            "not inside Markdown code.")
-        return self.PLACEHOLDER.sub(lambda match: blocks[int(match[1])], output)
+        return _put_back(output, self.VERBATIM, blocks, page)
+
+
+def _taken_out(markdown: str, start: str, end: str, kind: str, page) -> tuple[str, list[str]]:
+    """The page's Markdown with each block between `start` and `end` replaced by a numbered comment; the blocks."""
+    first, *rest = markdown.split(start)
+    kept, blocks = [first], []
+    for part in rest:
+        block, ended, after = part.partition(end)
+        if not ended:
+            raise SiteError(f"{page.file.src_uri}: a block opened with {start} is never closed: end it with {end}.")
+        kept += [f"<!-- {kind} {len(blocks)} -->", after]
+        blocks.append(block.strip("\n"))
+    return "".join(kept), blocks
+
+
+def _put_back(text: str, placeholder: re.Pattern, blocks: list[str], page) -> str:
+    if not blocks:
+        return text
+    found = [int(number) for number in placeholder.findall(text)]
+    if found != list(range(len(blocks))):
+        kind = placeholder.pattern.split()[1]
+        raise SiteError(f"{page.file.src_uri}: the places of its {kind} blocks were lost on the way through MkDocs "
+                        f"(found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, not inside "
+                        "Markdown code.")
+    return placeholder.sub(lambda match: blocks[int(match[1])], text)
 
 
 class ShareImage(BasePlugin):

@@ -24,7 +24,7 @@ from generator.publish.languages import N_, gettext as _, ngettext
 from generator.publish.formatting import format_change, format_gap, format_number, format_percent, format_value
 from generator.load.packages import PartnerPackage
 from generator.problems import Report
-from generator.publish.mkdocs_plugins import VERBATIM_END, VERBATIM_START
+from generator.publish.mkdocs_plugins import HTML_END, HTML_START, VERBATIM_END, VERBATIM_START
 from generator.compute.trends import method
 from generator.compute.trends.progress import assess_progress
 from generator.compute.trends.scoreboard import Scoreboard
@@ -258,6 +258,7 @@ def _environment(content: SiteContent) -> Environment:
     env.filters["arrow"] = lambda movement: MOVEMENT_ARROWS.get(movement, "·")
     env.filters["size"] = _size
     env.filters["verbatim"] = _verbatim
+    env.filters["html_block"] = lambda html: Markup(f"{HTML_START}\n{html}\n{HTML_END}")
     # A page title in front matter: the theme prints it as HTML (in <title>, the footer, search), so it is escaped
     # first and then written as a JSON string, which YAML reads whatever the title holds.
     env.filters["title_yaml"] = lambda text: Markup(json.dumps(str(escape(languages.plain(text))),
