@@ -382,3 +382,25 @@ def test_html_and_markdown_become_plain_text():
     assert plain_text("&lt;script&gt;alert(1)&lt;/script&gt;safe") == "safe"
     assert plain_text(["a", "<i>b</i>"]) == "a; b"
     assert plain_text(None) == "" and plain_text(2015) == "2015"
+
+
+def test_files_mapped_in_a_second_process_give_the_same_packages_and_accounting(tmp_path, monkeypatch):
+    # A national repository's files are mapped in two processes (mapping.map_files); the excerpt's five are too few,
+    # unless the threshold is lowered.
+    from generator.importers.open_sdg import mapping
+
+    serial = import_open_sdg(EXCERPT, tmp_path / "serial", "uk-sdg", area="United Kingdom", today=TODAY)
+    mapped_here, original = [], mapping.map_file
+    monkeypatch.setattr(mapping, "FILES_FOR_A_SECOND_PROCESS", 2)
+    monkeypatch.setattr(mapping, "map_file", lambda *given: mapped_here.append(1) or original(*given))
+    parallel = import_open_sdg(EXCERPT, tmp_path / "parallel", "uk-sdg", area="United Kingdom", today=TODAY)
+    assert not mapped_here, "the files were mapped in other processes"
+    assert parallel.files == serial.files and parallel.notes == serial.notes
+
+    def files(folder: Path) -> list[Path]:
+        return sorted(path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
+
+    written = files(tmp_path / "serial")
+    assert written and written == files(tmp_path / "parallel")
+    for path in written:
+        assert (tmp_path / "parallel" / path).read_bytes() == (tmp_path / "serial" / path).read_bytes(), path

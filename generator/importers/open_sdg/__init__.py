@@ -35,7 +35,7 @@ from generator.importers.open_sdg.agenda import assemble_agenda
 from generator.importers.open_sdg.data_files import find_data_files, read_data_file
 from generator.importers.open_sdg.geography import Places, geocode_names
 from generator.importers.open_sdg.licence import source_licence
-from generator.importers.open_sdg.mapping import map_file
+from generator.importers.open_sdg.mapping import map_files
 from generator.importers.open_sdg.metadata import read_metadata, reporting_area_name
 from generator.importers.open_sdg.periods import period_from_year
 from generator.importers.open_sdg.reconcile import (
@@ -103,7 +103,7 @@ def import_open_sdg(source: Path, target: Path, partner: str, *, area: str | Non
     area_name = area or reporting_area_name(metadata)
     places = Places(area_name, geocode_names(raw_files))
     taken = set(metadata) | {raw.indicator for raw in raw_files}  # ids a new indicator may not take
-    mapped = [map_file(raw, metadata.get(raw.indicator, {}), places, today, taken) for raw in raw_files]
+    mapped = map_files(raw_files, metadata, places, today, taken)
     agenda = assemble_agenda(mapped, metadata, metadata_files, places, notes)
     licence = source_licence(source)
     try:

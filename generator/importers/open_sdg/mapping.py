@@ -18,9 +18,13 @@ imported row is left out. Every indicator lists the dimensions its rows use.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import multiprocessing
+import os
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -53,6 +57,8 @@ OBSERVATION_FIELDS_BEFORE = CORE_FIELDS
 OBSERVATION_FIELDS_AFTER = MEASURE_FIELDS
 RESERVED_NAMES = set(OBSERVATION_FIELDS_BEFORE) | set(OBSERVATION_FIELDS_AFTER)
 SERIES_SLUG_LENGTH = 40
+# Fewer files than this are mapped in this process: starting another costs more than it saves.
+FILES_FOR_A_SECOND_PROCESS = 32
 
 
 @dataclass
@@ -77,6 +83,37 @@ class MappedFile:
     indicators: list[SharedIndicator]
     places: pd.DataFrame  # id, name, kind, parent: one row per place a row names, with repeats
     reconciliation: SourceFile
+
+
+def map_files(files: list[DataFile], metadata: dict[str, dict], places: Places, today: date,
+              taken: set[str]) -> list[MappedFile]:
+    """`map_file` of each file, in order: in two processes where there are two cores and a process can be forked.
+
+    Mapping a national repository is pandas' cost per call on each of its hundreds of small files (2.6 s of the UK's
+    4.8 s import), on one core while the other idled. A forked process inherits the files rather than receiving them
+    pickled, and sends each mapped file back without its raw file, which this process holds already.
+    """
+    workers = min(2, os.cpu_count() or 1)
+    if workers < 2 or len(files) < FILES_FOR_A_SECOND_PROCESS or "fork" not in multiprocessing.get_all_start_methods():
+        return [map_file(raw, metadata.get(raw.indicator, {}), places, today, taken) for raw in files]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_hold,
+                             initargs=(files, metadata, places, today, taken)) as pool:
+        mapped = list(pool.map(_map_held, range(len(files))))
+    return [dataclasses.replace(file, raw=raw) for file, raw in zip(mapped, files)]
+
+
+_held: tuple = ()  # in a mapping process: what `map_files` was given
+
+
+def _hold(*given) -> None:
+    global _held
+    _held = given
+
+
+def _map_held(number: int) -> MappedFile:
+    files, metadata, places, today, taken = _held
+    raw = files[number]
+    return dataclasses.replace(map_file(raw, metadata.get(raw.indicator, {}), places, today, taken), raw=None)
 
 
 def map_file(raw: DataFile, meta: dict, places: Places, today: date, taken: set[str]) -> MappedFile:
