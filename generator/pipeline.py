@@ -117,16 +117,15 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
             spent.update({stage: 0.0 for stage in STAGES if stage not in spent})
         return BuildResult(previous, target, timings, cpu_seconds, system_seconds, {"site": 1}, {"site": 0})
 
-    say("Validating packages")
-    validated = validate_project(project)
-    done("validate")
-    if not validated.report.valid:
-        return BuildResult(validated.report, None, timings, cpu_seconds, system_seconds)
     # The images are drawn by other processes from here until MkDocs has run, which needs only their paths: Vega's
-    # bundle while the trends are computed, then each chart as soon as its spec is made. Without the cache every
-    # image is drawn again, into the same store.
-    expected = 2 * len(languages) * len(validated.agenda.indicators)
-    with images.Drawing(store, expected=expected, javascript=True) as drawing:
+    # bundle while the packages are validated (on one core: the other was idle), then each chart as soon as its
+    # spec is made. Without the cache every image is drawn again, into the same store.
+    with images.Drawing(store, expected=_expected_images(project, languages), javascript=True) as drawing:
+        say("Validating packages")
+        validated = validate_project(project)
+        done("validate")
+        if not validated.report.valid:
+            return BuildResult(validated.report, None, timings, cpu_seconds, system_seconds)
         try:
             docs_made = _make_docs(project, validated, languages, docs, store, drawing, say, done)
         finally:
@@ -150,6 +149,16 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
                        {"site": 0, "indicators": docs_made.reused, "charts": pictures.hits},
                        {"site": 1 if store.reuse else 0, "indicators": docs_made.computed, "charts": pictures.misses},
                        pictures.workers_peak_mb)
+
+
+def _expected_images(project: Project, languages: tuple[Language, ...]) -> int:
+    """About how many images the build will draw, two an indicator in each language: counted from the lines of the
+    agenda's list of indicators, as the drawing starts before the agenda is read."""
+    try:
+        with (project.agenda_folder / "indicators.csv").open("rb") as file:
+            return 2 * len(languages) * max(sum(1 for _ in file) - 1, 0)
+    except OSError:
+        return 0
 
 
 @dataclass(frozen=True)

@@ -120,9 +120,10 @@ class Drawing:
         return self
 
     def __exit__(self, *exception) -> None:
-        """Stop drawing when the build stops early (an error): what is half-drawn is never in the store."""
+        """Stop drawing when the build stops early (invalid data, an error), without waiting for the images being
+        drawn: each is written whole into the store or not at all."""
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
     def wait(self) -> Images:
