@@ -5,11 +5,11 @@
     compute    the one observations table, and each indicator's trends
     charts     each indicator's chart specs, tables and descriptions, and the specs of the images to draw
     history    the data releases, from the repository's history
-    downloads  the open data files
+    downloads  the open data files (the packages' zips made in a thread from the start of validate)
     pages      the Markdown pages and each chart's spec file: each language's docs folder
     mkdocs     the site, from those docs folders, into a folder beside the published one
-    images     the headline charts and sparklines, drawn by other processes from the end of validate to here, put in
-               that folder, which then replaces the published site
+    images     the headline charts and sparklines, drawn by other processes from the start of validate to here, put
+               in that folder, which then replaces the published site
 
 Every step that keeps results between builds keeps them in the one store of `generator.cache`, under a key of
 everything they are made from: an indicator's trends and charts under a hash of its rows, the agenda and the
@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import resource
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,10 +36,11 @@ from generator.cache import Store
 from generator.compute.observations import IndicatorRows, observations_table
 from generator.compute.trends import combined_trends, compute_trends, scoreboard, scoreboards_by_goal
 from generator.history.releases import collect_updates
+from generator.load.packages import partner_folders
 from generator.load.project import Project
 from generator.problems import Report
 from generator.publish import charts as charting, images
-from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads
+from generator.publish.downloads import OTHER_DOWNLOADS, iter_downloads, zipped_package
 from generator.publish.pages import Download, SiteContent, iter_pages, navigation
 from generator.publish.languages import (N_, Language, LanguageError, site_languages, speaking, translated_agenda,
                                          translated_packages)
@@ -120,14 +122,16 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
     # The images are drawn by other processes from here until MkDocs has run, which needs only their paths: Vega's
     # bundle while the packages are validated (on one core: the other was idle), then each chart as soon as its
     # spec is made. Without the cache every image is drawn again, into the same store.
-    with images.Drawing(store, expected=_expected_images(project, languages), javascript=True) as drawing:
+    # So are the packages' zips for download, in a thread (`downloads.zipped_package`).
+    with images.Drawing(store, expected=_expected_images(project, languages), javascript=True) as drawing, \
+            _Zipping(partner_folders(project.datapackages)) as zipping:
         say("Validating packages")
         validated = validate_project(project)
         done("validate")
         if not validated.report.valid:
             return BuildResult(validated.report, None, timings, cpu_seconds, system_seconds)
         try:
-            docs_made = _make_docs(project, validated, languages, docs, store, drawing, say, done)
+            docs_made = _make_docs(project, validated, languages, docs, store, drawing, zipping, say, done)
         finally:
             gc.unfreeze()  # what the steps froze (`_keep_out_of_collections`) is collected as usual from here on
         report = validated.report
@@ -151,6 +155,26 @@ def build(project: Project, site_dir: Path | None = None, *, docs_dir: Path | No
                        pictures.workers_peak_mb)
 
 
+class _Zipping:
+    """Each partner folder zipped for download (`downloads.zipped_package`) in a thread, from the start of validation.
+
+    A build stopped early does not wait for the zips: the one being made is finished and thrown away.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zipping")
+        self._zips = {folder.name: self._thread.submit(zipped_package, folder) for folder in folders}
+
+    def zipped(self) -> dict[str, bytes]:
+        return {slug: zipping.result() for slug, zipping in self._zips.items()}
+
+    def __enter__(self) -> _Zipping:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
 def _expected_images(project: Project, languages: tuple[Language, ...]) -> int:
     """About how many images the build will draw, two an indicator in each language: counted from the lines of the
     agenda's list of indicators, as the drawing starts before the agenda is read."""
@@ -170,7 +194,7 @@ class _DocsMade:
 
 
 def _make_docs(project: Project, validated, languages: tuple[Language, ...], docs: Path, store: Store,
-               drawing: images.Drawing, say: Progress, done: Callable[[str], None]) -> _DocsMade:
+               drawing: images.Drawing, zipping: _Zipping, say: Progress, done: Callable[[str], None]) -> _DocsMade:
     """Compute, chart and write each language's docs folder (pages, downloads; the images `drawing` is drawing are
     named, to be put in after MkDocs): every step between validating and MkDocs."""
     agenda, packages = validated.agenda, validated.packages
@@ -226,7 +250,7 @@ def _make_docs(project: Project, validated, languages: tuple[Language, ...], doc
     updates = collect_updates(project.root, agenda, packages, store=store, salt=salt)
     done("history")
     say("Writing downloads")
-    downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages))
+    downloads = write_files(docs / "data", iter_downloads(by_indicator, trends, agenda, packages, zipping.zipped()))
     done("downloads")
     say("Writing pages")
     content = SiteContent(

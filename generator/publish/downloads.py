@@ -36,11 +36,11 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_APPEND_NEWLINE
 
 
-def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
-                   packages: tuple[PartnerPackage, ...]) -> Iterator[tuple[str, bytes | Iterator[bytes | memoryview]]]:
+def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda, packages: tuple[PartnerPackage, ...],
+                   zipped: dict[str, bytes] | None = None) -> Iterator[tuple[str, bytes | Iterator[bytes | memoryview]]]:
     """(path under /data/, content) of each file, one at a time, the largest as pieces to write one after another:
     a national initiative's downloads are gigabytes, so the build writes each as it comes rather than holding them
-    all."""
+    all. `zipped`: packages' zips made already (`zipped_package`), by slug."""
     table = observations.table
     published = [name for name in table.columns if name != "time"]
     # Each column's cells are made once for the whole table, then each file takes its rows: the data package's
@@ -83,7 +83,7 @@ def iter_downloads(observations: IndicatorRows, trends: Trends, agenda: Agenda,
     for name in AGENDA_TABLES:
         yield f"agenda/{name}.csv", (agenda.folder / f"{name}.csv").read_bytes()
     for package in packages:
-        yield f"{package.slug}.zip", _zip_folder(package.folder, package.slug)
+        yield f"{package.slug}.zip", (zipped or {}).get(package.slug) or zipped_package(package.folder)
     yield "datapackage.json", _json(data_package(agenda, packages))
     yield "CITATION.cff", citation_cff(agenda, packages)
 
@@ -336,8 +336,13 @@ def _json_pieces(value: dict, key: str, items: Iterable) -> Iterator[bytes]:
     yield head if number < 0 else b"\n  ]\n}\n"
 
 
-def _zip_folder(folder: Path, slug: str) -> bytes:
-    """The package exactly as submitted, with fixed timestamps so that the same files give the same zip."""
+def zipped_package(folder: Path) -> bytes:
+    """The package exactly as submitted, with fixed timestamps so that the same files give the same zip.
+
+    zlib compresses and checksums without holding Python's lock, so a build zips the packages in a thread while it
+    validates them: a national initiative's took seconds of a core that validation leaves idle.
+    """
+    slug = folder.name
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):

@@ -146,7 +146,7 @@ def benchmark_table(summary: dict) -> str:
                  "load: reading and hashing the inputs; validate: loading and validating the packages; charts: the "
                  "Vega-Lite specs, tables and descriptions; history: the data releases; images: the wait, after "
                  "MkDocs, for the processes that draw the headline charts' SVG and PNG and the sparklines "
-                 "(vl-convert), which start after validate, and putting them in the site. "
+                 "(vl-convert), which start with validate, and putting them in the site. "
                  f"× base: the total over the {BASELINE} build's in this run. CPU s: the build's and its image "
                  "processes' CPU seconds (each stage's too in the JSON, and the doubling ratios of both: a stage's "
                  "seconds include what the image processes take of the machine while it runs, its CPU seconds "
