@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -293,8 +294,12 @@ def _read_table(path: Path, shown_as: str, partner: str, layout: FileLayout,
     if blank_labels:
         return None, blank_labels
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, index_col=False, engine="c")
+        with warnings.catch_warnings():
+            # A row longer than the header: pandas warns that it drops cells, which validation reports as extra
+            # cells, with their line.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                                skip_blank_lines=False, index_col=False, engine="c")
     except pd.errors.ParserError as error:
         unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
         if unclosed:
