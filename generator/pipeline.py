@@ -352,13 +352,17 @@ PARTS = 8
 def _parts_of(table: pd.DataFrame, positions: dict[str, np.ndarray], ids: list[str]) -> Iterator[pd.DataFrame]:
     """The rows of the indicators `ids` (`positions`: each indicator's rows in `table`), a part of the indicators
     at a time (about a PARTS-th, at least INDICATORS_PER_PART), each part's rows in the table's order: the whole
-    table in one part when it is small and every indicator is asked for; one part without rows when none is."""
+    table in one part when it is small and every indicator is asked for; one part without rows when none is.
+
+    The first part is INDICATORS_PER_PART indicators, the least: no image is drawn until its charts are made.
+    """
     size = max(INDICATORS_PER_PART, -(-len(ids) // PARTS))
     if len(ids) == len(positions) and len(ids) <= size:
         yield table
         return
-    for start in range(0, max(len(ids), 1), size):
-        part = ids[start:start + size]
+    cuts = [0, *range(INDICATORS_PER_PART, len(ids), size), len(ids)]
+    for start, end in zip(cuts, cuts[1:]):
+        part = ids[start:end]
         yield table.take(np.sort(np.concatenate([positions[key] for key in part])) if part else [])
 
 
