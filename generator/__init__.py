@@ -10,6 +10,6 @@ The command line (`indicators`, in `cli.py`) is a thin layer over `generator.api
 __version__ = "0.1.0"
 
 # The build's stages, in the order the build's own process spends its time on them, as the build times them and the
-# benchmark reports them. The images are drawn by other processes from the end of `validate` until the end of
+# benchmark reports them. The images are drawn by other processes from the start of `validate` until the end of
 # `mkdocs`; `images` is the time the build waits for them after that, and puts them in the site.
 STAGES = ("load", "validate", "compute", "charts", "history", "downloads", "pages", "mkdocs", "images")

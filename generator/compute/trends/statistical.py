@@ -156,14 +156,23 @@ def _sens_slopes(times: np.ndarray, values: np.ndarray) -> np.ndarray:
     slopes = np.empty(len(values))
     slopes[spaced] = np.median(rise[spaced] / run[spaced], axis=1)
     # Two periods at one time (2010-11 and 2010-20 both start in 2010) give no slope between them, so a series
-    # with them has fewer slopes than pairs: scipy, one series at a time.
-    unspaced = np.flatnonzero(~spaced).tolist()
-    if unspaced:
-        from scipy.stats import theilslopes
-
-        for row in unspaced:
-            slopes[row] = theilslopes(values[row], times[row]).slope
+    # with them has fewer slopes than pairs: one series at a time.
+    for row in np.flatnonzero(~spaced).tolist():
+        slopes[row] = _sens_slope(times[row], values[row])
     return slopes
+
+
+def _sens_slope(times: np.ndarray, values: np.ndarray) -> float:
+    """Sen's slope of one series as scipy's `theilslopes` computes it: the median of the slopes between each two
+    points at different times; NaN when there are none, or a NaN among the points. Written out rather than called:
+    importing scipy.stats for it took most of a second of a national build."""
+    if np.isnan(times).any() or np.isnan(values).any():
+        return math.nan
+    run = times[:, None] - times
+    later = run > 0
+    if not later.any():
+        return math.nan
+    return float(np.median((values[:, None] - values)[later] / run[later]))
 
 
 def _desired_trend(direction: str) -> str:
