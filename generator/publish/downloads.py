@@ -25,7 +25,7 @@ from generator.load.activities import ACTIVITY_FIELDS, activities_of, activity_s
 from generator.publish.languages import N_
 from generator.load.agenda import Agenda
 from generator.publish.csvfiles import cells, iter_rows, join_rows
-from generator.publish.jsonfiles import json_cells, with_records
+from generator.publish.jsonfiles import LAST_LIST_CLOSED, json_cells, last_list_opened, with_records
 from generator.compute.observations import IndicatorRows
 from generator.load.packages import PartnerPackage
 from generator.compute.trends.series import SeriesTrend, Trends, record_column
@@ -324,16 +324,15 @@ def _json_pieces(value: dict, key: str, items: Iterable) -> Iterator[bytes]:
     """`_json({**value, key: list(items)})` a piece at a time, the items one by one, each made only when written:
     trends.json holds every series of a national initiative, hundreds of megabytes of JSON."""
     head = _json({**value, key: []})
-    # Indented by two a level, the empty list ends the text as `[]`, then `}` and a line end.
-    assert head.endswith(b"[]\n}\n")
+    opened = last_list_opened(head)
     number = -1
     for number, item in enumerate(items):
         if number == 0:
-            yield head[:-len(b"]\n}\n")]
+            yield opened
         text = orjson.dumps(item, option=_JSON_OPTIONS & ~orjson.OPT_APPEND_NEWLINE)
         # An item of the list is two levels in; JSON text holds no line end but those indentation makes.
         yield (b"\n    " if number == 0 else b",\n    ") + text.replace(b"\n", b"\n    ")
-    yield head if number < 0 else b"\n  ]\n}\n"
+    yield head if number < 0 else LAST_LIST_CLOSED
 
 
 def zipped_package(folder: Path) -> bytes:

@@ -50,9 +50,7 @@ def with_records(head: bytes, names: list[str], columns: list[Column],
     """`head`, an object orjson wrote (OPT_INDENT_2 | OPT_APPEND_NEWLINE) whose last value is an empty list, with
     that list holding a record of `names` for each row at `positions` of `columns`: in pieces to write one after
     another."""
-    closing = b"[]\n}\n"
-    if not head.endswith(closing):
-        raise ValueError("the object's last value is not an empty list")
+    opened = last_list_opened(head)
     if len(positions) == 0:
         yield head
         return
@@ -65,6 +63,18 @@ def with_records(head: bytes, names: list[str], columns: list[Column],
         records = text_bytes(pc.binary_join_element_wise(*pieces, _NOTHING))
     else:
         records = memoryview((("{}" + _BETWEEN_RECORDS) * len(positions)).encode("ascii"))
-    yield head[:-len(closing)] + b"[" + _RECORD_INDENT.encode("ascii")
+    yield opened + _RECORD_INDENT.encode("ascii")
     yield records[:-len(_BETWEEN_RECORDS)]  # the last record has no record after it
-    yield b"\n  ]\n}\n"
+    yield LAST_LIST_CLOSED
+
+
+# What ends an object orjson wrote (OPT_INDENT_2 | OPT_APPEND_NEWLINE) whose last value is a list of items.
+LAST_LIST_CLOSED = b"\n  ]\n}\n"
+
+
+def last_list_opened(head: bytes) -> bytes:
+    """`head`, an object orjson wrote (OPT_INDENT_2 | OPT_APPEND_NEWLINE) whose last value is an empty list, up to
+    that list's `[`: its items, each on a line of its own four spaces in, and LAST_LIST_CLOSED follow."""
+    if not head.endswith(b"[]\n}\n"):  # indented, an empty list is written `[]`, then the object's `}`
+        raise ValueError("the object's last value is not an empty list")
+    return head[:-len(b"]\n}\n")]
