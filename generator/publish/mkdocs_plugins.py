@@ -77,9 +77,6 @@ class VerbatimBlocks(BasePlugin):
     memory grow with the site. An HTML block goes back as soon as its page's Markdown is converted.
     """
 
-    VERBATIM = re.compile(r"<!-- verbatim (\d+) -->")
-    HTML = re.compile(r"<!-- html (\d+) -->")
-
     def __init__(self, folder: Path) -> None:
         super().__init__()
         self.folder = folder
@@ -98,7 +95,7 @@ class VerbatimBlocks(BasePlugin):
 
     @event_priority(100)  # first: any other plugin sees the whole page
     def on_page_content(self, html: str, *, page, **kwargs) -> str:
-        return _put_back(html, self.HTML, self.html.pop(page.file.src_uri, []), page)
+        return _put_back(html, "html", self.html.pop(page.file.src_uri, []), page)
 
     @event_priority(100)
     def on_post_page(self, output: str, *, page, **kwargs) -> str:
@@ -107,28 +104,34 @@ class VerbatimBlocks(BasePlugin):
             return output
         blocks = json.loads(path.read_text(encoding="utf-8"))
         path.unlink()
-        return _put_back(output, self.VERBATIM, blocks, page)
+        return _put_back(output, "verbatim", blocks, page)
+
+
+def _placeholder(kind: str, number: int | str) -> str:
+    """The comment that holds the place of a page's block number `number` of `kind` ("verbatim", "html")."""
+    return f"<!-- {kind} {number} -->"
 
 
 def _taken_out(markdown: str, start: str, end: str, kind: str, page) -> tuple[str, list[str]]:
-    """The page's Markdown with each block between `start` and `end` replaced by a numbered comment; the blocks."""
+    """The page's Markdown with each block between `start` and `end` replaced by its `_placeholder`; the blocks."""
     first, *rest = markdown.split(start)
     kept, blocks = [first], []
     for part in rest:
         block, ended, after = part.partition(end)
         if not ended:
             raise SiteError(f"{page.file.src_uri}: a block opened with {start} is never closed: end it with {end}.")
-        kept += [f"<!-- {kind} {len(blocks)} -->", after]
+        kept += [_placeholder(kind, len(blocks)), after]
         blocks.append(block.strip("\n"))
     return "".join(kept), blocks
 
 
-def _put_back(text: str, placeholder: re.Pattern, blocks: list[str], page) -> str:
+def _put_back(text: str, kind: str, blocks: list[str], page) -> str:
+    """`text` with the `_placeholder` of each of a page's blocks of `kind` replaced by the block."""
     if not blocks:
         return text
+    placeholder = re.compile(_placeholder(kind, r"(\d+)"))  # the comment holds no other character special to re
     found = [int(number) for number in placeholder.findall(text)]
     if found != list(range(len(blocks))):
-        kind = placeholder.pattern.split()[1]
         raise SiteError(f"{page.file.src_uri}: the places of its {kind} blocks were lost on the way through MkDocs "
                         f"(found {found}, expected 0 to {len(blocks) - 1}): a block must stand as HTML, not inside "
                         "Markdown code.")
